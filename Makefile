@@ -1,0 +1,44 @@
+# Everything a fresh machine needs: `make run` then `make test`. Nothing is installed by hand.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.synced-from-lock
+UV := $(PYTHON) -m uv
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_COMPILE_BYTECODE := 1
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 180
+export GX_ANALYTICS_ENABLED := false
+export PREFECT_HOME ?= $(CURDIR)/.state/prefect
+
+RAW ?= raw
+OUTPUT ?= output
+
+.PHONY: run test bench venv clean
+
+## venv: create .venv from uv.lock (installs uv with pip when it is missing)
+venv: $(STAMP)
+
+$(STAMP): uv.lock pyproject.toml
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+## run: run the whole flow on $(RAW) into $(OUTPUT)
+run: $(STAMP)
+	$(VENV)/bin/pipeline run --raw $(RAW) --output $(OUTPUT)
+
+## test: the whole test suite (unit, integration, real Prefect/GX/Chromium)
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+## bench: benchmarks, written to bench/*.md (run by hand; never part of the tests)
+bench: $(STAMP)
+	$(VENV)/bin/python bench/repair_eval.py
+	$(VENV)/bin/python bench/authors_eval.py
+
+clean:
+	rm -rf $(VENV) .state .pytest_cache

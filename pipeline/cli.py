@@ -1,0 +1,134 @@
+"""The `pipeline` command: run the flow, or one stage, from the terminal.
+
+Exit codes: 0 success (quarantined rows are reported, not failures), 1 unexpected pipeline error,
+2 bad raw input, 3 contract error (unknown dataset, incompatible schema), 4 output folder locked
+by another run. User errors print one actionable line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.errors import PipelineError
+
+PREFECT_DEFAULTS = {
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    "GX_ANALYTICS_ENABLED": "false",
+}
+
+app = typer.Typer(
+    help="Clean, validate and publish conference write-ups and program pages as Parquet.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+def fail(error: PipelineError) -> None:
+    errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    raise typer.Exit(error.exit_code)
+
+
+def summary_table(manifest: dict[str, Any]) -> Table:
+    """Rows read, emitted and quarantined per dataset: the first thing to check after a run."""
+    table = Table(title=f"run {manifest['run_id']}", title_justify="left")
+    for column in ("dataset", "read", "emitted", "quarantined", "reconciled"):
+        table.add_column(column, justify="left" if column == "dataset" else "right")
+    for name, counts in manifest["row_counts"].items():
+        mark = "[green]yes[/]" if counts["reconciled"] else "[red]NO[/]"
+        table.add_row(name, str(counts["read"]), str(counts["emitted"]), str(counts["quarantined"]), mark)
+    return table
+
+
+@app.command()
+def run(
+    raw: Annotated[Path, typer.Option(help="Folder of raw documents (a drop).")] = Path("raw"),
+    output: Annotated[Path, typer.Option(help="Output folder, replaced atomically when the run succeeds.")] = Path("output"),
+    wait: Annotated[bool, typer.Option(help="Wait for another run on the same output instead of exiting.")] = False,
+) -> None:
+    """Run the whole flow on a raw drop: repair, parse, detect, validate, emit, check, report."""
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    from pipeline.flows import clean_conference_drop
+
+    try:
+        manifest = clean_conference_drop(raw_dir=str(raw), output_dir=str(output), wait_for_lock=wait)
+    except PipelineError as error:
+        fail(error)
+    console.print(summary_table(manifest))
+    gx = manifest.get("expectations_success")
+    console.print(f"expectations: {'[green]passed[/]' if gx else '[yellow]see report[/]'}   report: {output / manifest['report']}")
+
+
+@app.command()
+def repair(
+    file: Annotated[Path | None, typer.Argument(help="Document to repair; omit to read standard input.")] = None,
+    log: Annotated[Path | None, typer.Option(help="Write the document's text_repairs here as JSON lines.")] = None,
+) -> None:
+    """Repair one document's mis-encoded text and print it as UTF-8 on standard output."""
+    from pipeline.encoding import repair_text
+    from pipeline.ingest import decode_document
+
+    name = str(file) if file else "<stdin>"
+    try:
+        data = file.read_bytes() if file else sys.stdin.buffer.read()
+        result = repair_text(decode_document(Path(name), data), source_file=Path(name).name)
+    except OSError as error:
+        errors.print(f"[bold red]error:[/] {name}: {error.strerror}")
+        raise typer.Exit(2) from error
+    except PipelineError as error:
+        fail(error)
+    sys.stdout.write(result.text)
+    if log:
+        with open(log, "w", encoding="utf-8") as handle:
+            for change in result.repairs:
+                handle.write(json.dumps(change._asdict() if hasattr(change, "_asdict") else vars(change), ensure_ascii=False) + "\n")
+    errors.print(f"{len(result.repairs)} changes", highlight=False)
+
+
+@app.command()
+def explain(
+    paper_id: Annotated[int, typer.Argument(help="The paper's number (# in the accepted-papers table).")],
+    output: Annotated[Path, typer.Option(help="Output folder of a finished run.")] = Path("output"),
+) -> None:
+    """Show why a paper's authors are verified, corrected, mismatched, suspect or unverified."""
+    from pipeline.loading import load
+    from pipeline.reconcile import explain_paper
+
+    try:
+        papers = load("papers", output)
+    except PipelineError as error:
+        fail(error)
+    if papers.filter(papers["paper_id"] == paper_id).is_empty():
+        errors.print(f"[bold red]error:[/] no paper {paper_id} in {output}/papers.parquet (ids {papers['paper_id'].min()}..{papers['paper_id'].max()})")
+        raise typer.Exit(3)
+    console.print(explain_paper(papers, paper_id))
+
+
+@app.command()
+def report(output: Annotated[Path, typer.Option(help="Output folder of a finished run.")] = Path("output")) -> None:
+    """Print the last run's data-quality summary and where the full report is."""
+    from pipeline.report import render_summary
+
+    path = output / "report" / "report.json"
+    if not path.is_file():
+        errors.print(f"[bold red]error:[/] {path} does not exist; run `pipeline run --output {output}` first")
+        raise typer.Exit(3)
+    console.print(render_summary(json.loads(path.read_text(encoding="utf-8"))))
+    console.print(f"report: {output / 'report' / 'index.html'}")
+
+
+def main() -> None:
+    app()

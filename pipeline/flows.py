@@ -1,0 +1,218 @@
+"""Prefect orchestration: thin tasks around the stage functions, and the one flow that runs them.
+
+Nothing here transforms data; each task calls a plain function from a stage module. Per-document
+work (repair, parse) is cached on the raw file's sha256 plus the code version, never on Prefect's
+hash of the inputs (which hashes frames poorly), so an unchanged drop re-runs from cache and a code
+change invalidates it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import polars as pl
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.context import TaskRunContext
+
+from pipeline import assemble, emit
+from pipeline.ingest import RawDocument, list_raw_files, read_document
+from pipeline.errors import RawInputError
+from schemas.contracts import SCHEMA_VERSION, empty_frame
+
+T = TypeVar("T")
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+
+@cache
+def code_version() -> str:
+    """sha256 of the pipeline's and schemas' source: part of every cache key."""
+    digest = hashlib.sha256()
+    for root in (PACKAGE_ROOT, PACKAGE_ROOT.parent / "schemas"):
+        for source in sorted(root.rglob("*.py")):
+            digest.update(source.relative_to(root.parent).as_posix().encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def new_run_id() -> str:
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def _document_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
+    document = parameters["document"]
+    return f"{context.task.name}-{document.sha256}-{code_version()}"
+
+
+@task(name="ingest", retries=2, retry_delay_seconds=[1, 4])
+def ingest_task(raw_dir: Path) -> tuple[list[RawDocument], pl.DataFrame]:
+    """Read every raw file; a file that cannot be read becomes an error finding and is skipped."""
+    documents, problems = [], []
+    for path in list_raw_files(raw_dir):
+        try:
+            documents.append(read_document(path))
+        except RawInputError as error:
+            problems.append(assemble.finding("inputs", path.name, "unreadable_document", "error", str(error)))
+    findings = pl.concat(problems) if problems else empty_frame("findings")
+    return documents, findings
+
+
+@task(name="repair", cache_key_fn=_document_cache_key, persist_result=True)
+def repair_task(document: RawDocument) -> assemble.RepairedDocument:
+    return assemble.repair_document(document)
+
+
+@task(name="parse", cache_key_fn=_document_cache_key, persist_result=True)
+def parse_task(document: assemble.RepairedDocument) -> assemble.ParsedDocument:
+    return assemble.parse_document(document)
+
+
+@task(name="detect")
+def detect_task(datasets: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    from pipeline.reconcile import reconcile_authors
+
+    result = reconcile_authors(datasets["papers"], datasets["paper_notes"], datasets["program"])
+    findings = pl.concat([datasets["findings"], result.findings], how="vertical")
+    return datasets | {"papers": result.papers, "paper_authors": result.paper_authors, "findings": findings}
+
+
+@task(name="validate")
+def validate_task(datasets: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """Split every dataset into valid rows and quarantine.
+
+    Returns (read, valid, quarantined): `read` is the input plus the findings validation itself
+    made, so that read = valid + quarantined holds for `findings` too.
+    """
+    from pipeline.validate import validate_all
+
+    results = validate_all(datasets)
+    new_findings = pl.concat([result.findings for result in results.values()], how="vertical")
+    valid = {name: result.valid for name, result in results.items()}
+    valid["findings"] = pl.concat([valid["findings"], new_findings], how="vertical")
+    read = datasets | {"findings": pl.concat([datasets["findings"], new_findings], how="vertical")}
+    quarantined = {name: result.quarantined for name, result in results.items()}
+    return read, valid, quarantined
+
+
+@task(name="emit", retries=2, retry_delay_seconds=[1, 4])
+def emit_task(staging: Path, valid: dict[str, pl.DataFrame], quarantined: dict[str, pl.DataFrame],
+              repaired: list[assemble.RepairedDocument], run_id: str, raw_sha256: dict[str, str]) -> dict[str, Path]:
+    for document in repaired:
+        text_path = staging / "text" / document.name
+        text_path.parent.mkdir(parents=True, exist_ok=True)
+        text_path.write_text(document.text, encoding="utf-8")
+    emit.write_datasets(staging, {k: v for k, v in quarantined.items() if v.height}, run_id, raw_sha256, quarantine=True)
+    return emit.write_datasets(staging, valid, run_id, raw_sha256)
+
+
+@task(name="expectations")
+def expectations_task(paths: dict[str, Path], docs_dir: Path) -> Any:
+    from pipeline.expectations import run_expectations
+
+    return run_expectations(paths, docs_dir)
+
+
+@task(name="report")
+def report_task(run: dict[str, Any], valid: dict[str, pl.DataFrame], quarantined: dict[str, pl.DataFrame],
+                gx: Any, history: list[dict[str, Any]], out_dir: Path) -> dict[str, Any]:
+    from pipeline.report import build_report, markdown_summary
+
+    report = build_report(run, valid, quarantined, valid["findings"], gx, history, out_dir)
+    create_markdown_artifact(markdown=markdown_summary(report), key="data-quality-report",
+                             description=f"Data-quality summary of run {run['run_id']}")
+    return report
+
+
+@task(name="publish", retries=2, retry_delay_seconds=[1, 4])
+def publish_task(staging: Path, output_dir: Path) -> None:
+    emit.publish(staging, output_dir)
+
+
+def timed(timings: dict[str, float], stage: str, call: Callable[[], T]) -> T:
+    """Run one stage and record its wall time for the report."""
+    start = time.perf_counter()
+    result = call()
+    timings[stage] = round(time.perf_counter() - start, 3)
+    return result
+
+
+@flow(name="clean-conference-drop", log_prints=True)
+def clean_conference_drop(raw_dir: str = "raw", output_dir: str = "output", wait_for_lock: bool = False) -> dict[str, Any]:
+    """Repair, parse, detect, validate and emit one raw drop; returns the run manifest."""
+    raw, output = Path(raw_dir).resolve(), Path(output_dir).resolve()
+    run_id, started_at, timings = new_run_id(), datetime.now(UTC), {}
+    logger = get_run_logger()
+    with emit.output_lock(output, wait=wait_for_lock):
+        emit.recover_interrupted_publish(output)
+        emit.clean_stale_staging(output)
+        documents, input_findings = timed(timings, "ingest", lambda: ingest_task(raw))
+        logger.info("ingested %d documents from %s", len(documents), raw)
+        repaired = timed(timings, "repair", lambda: [f.result() for f in repair_task.map(documents)])
+        parsed = timed(timings, "parse", lambda: [f.result() for f in parse_task.map(repaired)])
+        combined = timed(timings, "combine", lambda: assemble.combine_documents(parsed, input_findings))
+        detected = timed(timings, "detect", lambda: detect_task(combined))
+        read, valid, quarantined = timed(timings, "validate", lambda: validate_task(detected))
+        raw_sha256 = {doc.name: doc.sha256 for doc in documents}
+        staging = emit.start_staging(output, run_id)
+        paths = timed(timings, "emit", lambda: emit_task(staging, valid, quarantined, repaired, run_id, raw_sha256))
+        gx = timed(timings, "expectations", lambda: expectations_task(paths, staging / "report" / "gx"))
+        run = run_record(run_id, started_at, parsed, read, valid, quarantined, timings)
+        history = read_history(staging)
+        report = timed(timings, "report", lambda: report_task(run, valid, quarantined, gx, history, staging / "report"))
+        manifest = build_manifest(run, staging, paths, gx, report)
+        write_manifest_and_history(staging, manifest, report)
+        publish_task(staging, output)
+    logger.info("run %s published to %s", run_id, output)
+    return manifest
+
+
+def run_record(run_id: str, started_at: datetime, parsed: list[assemble.ParsedDocument], read: dict[str, pl.DataFrame],
+               valid: dict[str, pl.DataFrame], quarantined: dict[str, pl.DataFrame], timings: dict[str, float]) -> dict[str, Any]:
+    """What the report and the manifest say about the run itself, with the per-dataset reconciliation."""
+    return {
+        "run_id": run_id,
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "schema_version": SCHEMA_VERSION,
+        "code_version": code_version(),
+        "inputs": [{"path": doc.name, "sha256": doc.sha256, "bytes": doc.size, "kind": doc.kind} for doc in parsed],
+        "row_counts": assemble.row_counts(read, valid, quarantined),
+        "stage_timings": timings,
+    }
+
+
+def build_manifest(run: dict[str, Any], staging: Path, paths: dict[str, Path], gx: Any, report: dict[str, Any]) -> dict[str, Any]:
+    outputs = [
+        {"dataset": name, "path": path.relative_to(staging).as_posix(), "sha256": emit.file_sha256(path),
+         "rows": run["row_counts"][name]["emitted"]}
+        for name, path in paths.items()
+    ]
+    quarantine = [
+        {"dataset": path.stem, "path": path.relative_to(staging).as_posix(), "rows": run["row_counts"][path.stem]["quarantined"]}
+        for path in sorted((staging / "quarantine").glob("*.parquet"))
+    ]
+    return {**run, "outputs": outputs, "quarantine": quarantine,
+            "expectations_success": getattr(gx, "success", None), "report": "report/index.html"}
+
+
+def read_history(staging: Path) -> list[dict[str, Any]]:
+    path = staging / emit.HISTORY_FILE
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def write_manifest_and_history(staging: Path, manifest: dict[str, Any], report: dict[str, Any]) -> None:
+    from pipeline.report import history_entry
+
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    with open(staging / emit.HISTORY_FILE, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(history_entry(report), ensure_ascii=False, sort_keys=True) + "\n")

@@ -1,0 +1,33 @@
+"""Test-wide set-up: an isolated Prefect home, no telemetry, and paths to the committed seed drop."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_PREFECT_HOME = tempfile.mkdtemp(prefix="pipeline-tests-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME  # before any prefect import: tests never touch the user's
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_RAW = REPO / "raw"
+
+
+@pytest.fixture
+def seed_raw(tmp_path: Path) -> Path:
+    """A private copy of the committed raw drop, so tests may add or break files."""
+    target = tmp_path / "raw"
+    shutil.copytree(SEED_RAW, target)
+    return target
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_PREFECT_HOME, ignore_errors=True)
