@@ -130,5 +130,40 @@ def report(output: Annotated[Path, typer.Option(help="Output folder of a finishe
     console.print(f"report: {output / 'report' / 'index.html'}")
 
 
+@app.command()
+def serve(
+    raw: Annotated[Path, typer.Option(help="Folder of raw documents each scheduled run reads.")] = Path("raw"),
+    output: Annotated[Path, typer.Option(help="Output folder each scheduled run replaces.")] = Path("output"),
+    cron: Annotated[str | None, typer.Option(help='Cron schedule, e.g. "0 6 * * *" (the default).')] = None,
+    interval: Annotated[float | None, typer.Option(help="Run every N seconds instead of on a cron schedule.")] = None,
+    state: Annotated[Path, typer.Option(help="Where a local Prefect server keeps its database and log.")] = Path(".state"),
+) -> None:
+    """Serve the flow on a schedule; starts a local Prefect server unless PREFECT_API_URL is set."""
+    if cron and interval:
+        errors.print("[bold red]error:[/] give --cron or --interval, not both")
+        raise typer.Exit(2)
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    from pipeline.server import LocalPrefectServer
+
+    server = None if os.environ.get("PREFECT_API_URL") else LocalPrefectServer(state.resolve() / "server")
+    try:
+        if server is not None:
+            os.environ["PREFECT_API_URL"] = server.start()
+            console.print(f"started a local Prefect server: {os.environ['PREFECT_API_URL'].removesuffix('/api')}")
+        from pipeline.flows import clean_conference_drop
+
+        schedule = {"interval": interval} if interval else {"cron": cron or "0 6 * * *"}
+        parameters = {"raw_dir": str(raw.resolve()), "output_dir": str(output.resolve()), "wait_for_lock": True}
+        clean_conference_drop.serve(name="scheduled", parameters=parameters, **schedule)
+    except PipelineError as error:
+        fail(error)
+    except KeyboardInterrupt:
+        console.print("stopped")
+    finally:
+        if server is not None:
+            server.stop()
+
+
 def main() -> None:
     app()

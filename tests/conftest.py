@@ -31,3 +31,22 @@ def seed_raw(tmp_path: Path) -> Path:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(_PREFECT_HOME, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A real Prefect server on a free loopback port for the whole session; yields its API URL."""
+    from pipeline.server import LocalPrefectServer
+
+    with LocalPrefectServer(tmp_path_factory.mktemp("prefect-server")) as api_url:
+        yield api_url
+
+
+def subprocess_env(api_url: str | None = None, **extra: str) -> dict[str, str]:
+    """Environment for running `pipeline` in a child process against the test server."""
+    env = dict(os.environ)
+    env.pop("PREFECT_API_URL", None)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    env.update(extra)
+    return env

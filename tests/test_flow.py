@@ -1,0 +1,111 @@
+"""End to end: the real Prefect flow on a copy of the seed drop, Parquet read back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+import pipeline
+from pipeline.cli import app
+from pipeline.emit import read_parquet_metadata
+from pipeline.errors import ContractError
+from schemas.contracts import DATASETS, SCHEMA_VERSION
+from tests.conftest import SEED_RAW
+
+EXPECTED_DATASETS = ("papers", "paper_authors", "paper_notes", "program", "text_repairs", "findings")
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    from pipeline.flows import clean_conference_drop
+
+    root = tmp_path_factory.mktemp("seed-run")
+    shutil.copytree(SEED_RAW, root / "raw")
+    manifest = clean_conference_drop(raw_dir=str(root / "raw"), output_dir=str(root / "output"))
+    return root, manifest
+
+
+def test_run_emits_every_dataset_with_contract_columns(seed_run):
+    root, _ = seed_run
+    for name in EXPECTED_DATASETS:
+        frame = pipeline.load(name, output=root / "output")
+        assert frame.schema == DATASETS[name], name
+    assert sorted(p.name for p in (root / "output" / "text").iterdir()) == sorted(p.name for p in SEED_RAW.iterdir())
+    assert (root / "output" / "report" / "index.html").is_file()
+
+
+def test_every_seed_table_row_is_emitted_or_quarantined(seed_run):
+    root, manifest = seed_run
+    papers = manifest["row_counts"]["papers"]
+    assert papers["read"] == 170
+    assert papers["emitted"] + papers["quarantined"] == 170
+    assert all(counts["reconciled"] for counts in manifest["row_counts"].values())
+
+
+def test_manifest_lists_inputs_and_outputs_with_sha256(seed_run):
+    root, manifest = seed_run
+    on_disk = json.loads((root / "output" / "manifest.json").read_text())
+    assert on_disk["run_id"] == manifest["run_id"]
+    assert {entry["path"] for entry in on_disk["inputs"]} == {p.name for p in SEED_RAW.iterdir()}
+    assert {entry["kind"] for entry in on_disk["inputs"]} == {"notes", "program"}
+    for entry in on_disk["outputs"]:
+        assert pl.read_parquet(root / "output" / entry["path"]).height == entry["rows"]
+
+
+def test_parquet_metadata_names_dataset_version_run_and_raw_hashes(seed_run):
+    root, manifest = seed_run
+    metadata = read_parquet_metadata(root / "output" / "papers.parquet")
+    assert metadata["pipeline.dataset"] == "papers"
+    assert metadata["pipeline.schema_version"] == SCHEMA_VERSION
+    assert metadata["pipeline.run_id"] == manifest["run_id"]
+    hashes = json.loads(metadata["pipeline.raw_sha256"])
+    assert hashes == {entry["path"]: entry["sha256"] for entry in manifest["inputs"]}
+
+
+def test_rerun_gives_identical_parquet_data_and_keeps_history(seed_run, tmp_path):
+    from pipeline.flows import clean_conference_drop
+
+    root, first = seed_run
+    shutil.copytree(root / "output", tmp_path / "first")
+    second = clean_conference_drop(raw_dir=str(root / "raw"), output_dir=str(root / "output"))
+    assert second["run_id"] != first["run_id"]
+    for name in EXPECTED_DATASETS:
+        before = pq.read_table(tmp_path / "first" / f"{name}.parquet")
+        after = pq.read_table(root / "output" / f"{name}.parquet")
+        assert before.replace_schema_metadata().equals(after.replace_schema_metadata()), name
+    history = (root / "output" / "history.jsonl").read_text().splitlines()
+    assert len(history) == 2
+
+
+def test_load_refuses_an_incompatible_major_schema_version(seed_run, tmp_path):
+    root, _ = seed_run
+    table = pq.read_table(root / "output" / "papers.parquet")
+    metadata = dict(table.schema.metadata)
+    metadata[b"pipeline.schema_version"] = b"99.0.0"
+    pq.write_table(table.replace_schema_metadata(metadata), tmp_path / "papers.parquet")
+    with pytest.raises(ContractError, match="schema 99.0.0"):
+        pipeline.load("papers", output=tmp_path)
+
+
+def test_cli_run_on_missing_raw_folder_exits_2_with_one_line(tmp_path):
+    result = CliRunner().invoke(app, ["run", "--raw", str(tmp_path / "absent"), "--output", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "raw folder does not exist" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_explain_and_report_read_a_finished_run(seed_run):
+    root, _ = seed_run
+    runner = CliRunner()
+    explained = runner.invoke(app, ["explain", "1", "--output", str(root / "output")])
+    assert explained.exit_code == 0, explained.output
+    reported = runner.invoke(app, ["report", "--output", str(root / "output")])
+    assert reported.exit_code == 0, reported.output
+    assert "index.html" in reported.output

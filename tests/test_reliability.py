@@ -1,0 +1,72 @@
+"""A run killed at any moment leaves the previous output intact, and the next run cleans up."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipeline.emit import RETIRED_PREFIX, STAGING_PREFIX
+from tests.conftest import REPO, subprocess_env
+
+PIPELINE = [sys.executable, "-m", "pipeline"]
+
+
+def run_pipeline(raw: Path, output: Path, api_url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*PIPELINE, "run", "--raw", str(raw), "--output", str(output)], cwd=REPO,
+                          env=subprocess_env(api_url), capture_output=True, text=True, timeout=300)
+
+
+def snapshot(output: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+
+
+def leftovers(output: Path) -> list[Path]:
+    return [p for p in output.parent.iterdir() if p.name.startswith((STAGING_PREFIX, RETIRED_PREFIX))]
+
+
+@pytest.fixture(scope="module")
+def finished_output(prefect_server: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, float]:
+    """A finished run to protect, and how long a whole run takes (to place the kills)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("reliability")
+    shutil.copytree(REPO / "raw", root / "raw")
+    start = time.monotonic()
+    done = run_pipeline(root / "raw", root / "output", prefect_server)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return root / "raw", root / "output", time.monotonic() - start
+
+
+@pytest.mark.parametrize("fraction", [0.25, 0.5, 0.7, 0.85, 0.95])
+def test_sigkill_mid_run_leaves_previous_output_intact(finished_output, prefect_server, fraction):
+    raw, output, duration = finished_output
+    before = snapshot(output)
+    child = subprocess.Popen([*PIPELINE, "run", "--raw", str(raw), "--output", str(output)], cwd=REPO,
+                             env=subprocess_env(prefect_server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(duration * fraction)
+    child.send_signal(signal.SIGKILL)
+    child.wait(30)
+    after = snapshot(output)
+    manifest = json.loads(after["manifest.json"])
+    if after != before:  # the kill came after the swap: then the new output must be whole
+        assert child.returncode == -signal.SIGKILL
+        assert {Path(entry["path"]).name for entry in manifest["outputs"]} <= {Path(k).name for k in after}
+    for entry in manifest["outputs"]:
+        assert pl.read_parquet(output / entry["path"]).height == entry["rows"]
+
+
+def test_next_run_after_a_kill_cleans_stale_staging(finished_output, prefect_server):
+    raw, output, _ = finished_output
+    stale = output.parent / f"{STAGING_PREFIX}{output.name}-killed"
+    stale.mkdir()
+    (stale / "half-written.parquet").write_bytes(b"PAR1")
+    done = run_pipeline(raw, output, prefect_server)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert leftovers(output) == []
