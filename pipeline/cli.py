@@ -46,7 +46,7 @@ def summary_table(manifest: dict[str, Any]) -> Table:
     table = Table(title=f"run {manifest['run_id']}", title_justify="left")
     for column in ("dataset", "read", "emitted", "quarantined", "reconciled"):
         table.add_column(column, justify="left" if column == "dataset" else "right")
-    for name, counts in manifest["row_counts"].items():
+    for name, counts in manifest["rows"].items():
         mark = "[green]yes[/]" if counts["reconciled"] else "[red]NO[/]"
         table.add_row(name, str(counts["read"]), str(counts["emitted"]), str(counts["quarantined"]), mark)
     return table

@@ -184,23 +184,24 @@ def run_record(run_id: str, started_at: datetime, parsed: list[assemble.ParsedDo
         "schema_version": SCHEMA_VERSION,
         "code_version": code_version(),
         "inputs": [{"path": doc.name, "sha256": doc.sha256, "bytes": doc.size, "kind": doc.kind} for doc in parsed],
-        "row_counts": assemble.row_counts(read, valid, quarantined),
-        "stage_timings": timings,
+        "rows": assemble.row_counts(read, valid, quarantined),
+        "timings": timings,
     }
 
 
 def build_manifest(run: dict[str, Any], staging: Path, paths: dict[str, Path], gx: Any, report: dict[str, Any]) -> dict[str, Any]:
     outputs = [
         {"dataset": name, "path": path.relative_to(staging).as_posix(), "sha256": emit.file_sha256(path),
-         "rows": run["row_counts"][name]["emitted"]}
+         "rows": run["rows"][name]["emitted"]}
         for name, path in paths.items()
     ]
     quarantine = [
-        {"dataset": path.stem, "path": path.relative_to(staging).as_posix(), "rows": run["row_counts"][path.stem]["quarantined"]}
+        {"dataset": path.stem, "path": path.relative_to(staging).as_posix(), "rows": run["rows"][path.stem]["quarantined"]}
         for path in sorted((staging / "quarantine").glob("*.parquet"))
     ]
     return {**run, "outputs": outputs, "quarantine": quarantine,
-            "expectations_success": getattr(gx, "success", None), "report": "report/index.html"}
+            "expectations_success": getattr(gx, "success", None),
+            "expectations": gx.to_dict() if gx is not None else None, "report": "report/index.html"}
 
 
 def read_history(staging: Path) -> list[dict[str, Any]]:

@@ -42,10 +42,10 @@ def test_run_emits_every_dataset_with_contract_columns(seed_run):
 
 def test_every_seed_table_row_is_emitted_or_quarantined(seed_run):
     root, manifest = seed_run
-    papers = manifest["row_counts"]["papers"]
+    papers = manifest["rows"]["papers"]
     assert papers["read"] == 170
     assert papers["emitted"] + papers["quarantined"] == 170
-    assert all(counts["reconciled"] for counts in manifest["row_counts"].values())
+    assert all(counts["reconciled"] for counts in manifest["rows"].values())
 
 
 def test_manifest_lists_inputs_and_outputs_with_sha256(seed_run):

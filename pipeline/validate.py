@@ -1,0 +1,218 @@
+"""Validate a dataset against its Pandera model and split it into valid rows, quarantine and findings.
+
+Why a split and not a pass/fail: one bad row must not cost the other 169 papers, and no row may
+vanish either. Every failure of an error-severity check sends its row to quarantine (with the list
+of checks it failed); warning-severity checks only leave a finding. A frame whose *shape* is wrong
+(missing column, wrong dtype) is a bug in the stage that built it, so it raises `ContractError`
+instead of quarantining every row.
+
+The policy (which check is a warning, which columns form the key) lives with the models in
+`schemas.models`; this module only runs Pandera and turns its failure cases into rows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import pandera.errors as pa_errors
+import pandera.polars as pa
+import polars as pl
+
+from pipeline.errors import ContractError
+from schemas import DATASETS, MODELS
+from schemas.checks import looks_like_mojibake  # re-exported: one predicate, one home
+from schemas.models import RULE_MESSAGES, key_columns, warning_checks
+
+__all__ = [
+    "ValidationResult",
+    "check_contract",
+    "combined_findings",
+    "looks_like_mojibake",
+    "validate_all",
+    "validate_dataset",
+]
+
+FAILED_CHECKS = "failed_checks"
+_EVIDENCE_CHARS = 200
+# Pandera's names for its built-in checks, renamed to the rule vocabulary of RULE_MESSAGES.
+_BUILTIN_RULES = {
+    "not_nullable": "not_null",
+    "field_uniqueness": "unique",
+    "multiple_fields_uniqueness": "unique",
+    "isin": "allowed_values",
+    "str_matches": "format",
+    "greater_than_or_equal_to": "range",
+    "less_than_or_equal_to": "range",
+    "in_range": "range",
+}
+# Failures that are about values, one row at a time. Anything else (a missing column, a wrong
+# dtype, a check that crashed) means the frame or the model is broken: a bug, not bad data.
+_DATA_REASONS = {
+    pa_errors.SchemaErrorReason.SERIES_CONTAINS_NULLS,
+    pa_errors.SchemaErrorReason.SERIES_CONTAINS_DUPLICATES,
+    pa_errors.SchemaErrorReason.DUPLICATES,
+    pa_errors.SchemaErrorReason.DATAFRAME_CHECK,
+    pa_errors.SchemaErrorReason.SCHEMA_COMPONENT_CHECK,
+}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """Rows that passed, rows held back (plus `failed_checks: list[str]`), and every finding."""
+
+    valid: pl.DataFrame
+    quarantined: pl.DataFrame
+    findings: pl.DataFrame
+
+
+def validate_dataset(name: str, frame: pl.DataFrame) -> ValidationResult:
+    """Validate `frame` as dataset `name`; every row ends in `valid` or `quarantined`, never lost."""
+    model = _model(name)
+    check_contract(name, frame)
+    failures = _failure_cases(model, frame)
+    findings = _findings(name, model, frame, failures)
+    valid, quarantined = _split(frame, findings)
+    return ValidationResult(valid=valid, quarantined=quarantined, findings=findings.drop("_row"))
+
+
+def validate_all(datasets: dict[str, pl.DataFrame]) -> dict[str, ValidationResult]:
+    """Validate every dataset of `datasets` (names as in `schemas.MODELS`)."""
+    return {name: validate_dataset(name, frame) for name, frame in datasets.items()}
+
+
+def combined_findings(results: dict[str, ValidationResult]) -> pl.DataFrame:
+    """All findings of `validate_all`, in one frame of the `findings` contract."""
+    frames = [result.findings for result in results.values()]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=DATASETS["findings"])
+
+
+def check_contract(name: str, frame: pl.DataFrame) -> None:
+    """Raise `ContractError` unless `frame` has exactly the contract's columns and dtypes."""
+    if not isinstance(frame, pl.DataFrame):
+        raise ContractError(f"{name}: expected a polars DataFrame, got {type(frame).__name__}")
+    expected = DATASETS[name]
+    problems = [f"missing column {c!r}" for c in expected if c not in frame.columns]
+    problems += [f"unexpected column {c!r}" for c in frame.columns if c not in expected]
+    problems += [
+        f"column {c!r} is {frame.schema[c]}, contract says {dtype}"
+        for c, dtype in expected.items()
+        if c in frame.columns and frame.schema[c] != dtype
+    ]
+    if problems:
+        raise ContractError(
+            f"dataset {name!r} breaks its contract: {'; '.join(problems)}. Build it with "
+            f"schemas.contracts.conform({name!r}, frame) in the stage that produces it."
+        )
+
+
+def _model(name: str) -> type[pa.DataFrameModel]:
+    if name not in MODELS:
+        raise ContractError(f"no model for dataset {name!r}; known datasets: {sorted(MODELS)}")
+    return MODELS[name]
+
+
+def _failure_cases(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> pl.DataFrame:
+    """Pandera's failure cases of `frame` (empty when valid); schema-level failures raise."""
+    try:
+        model.validate(frame, lazy=True)
+    except pa_errors.SchemaErrors as errors:
+        _raise_on_schema_errors(model, errors)
+        return errors.failure_cases
+    return pl.DataFrame(
+        schema={"failure_case": pl.String, "schema_context": pl.String, "column": pl.String,
+                "check": pl.String, "check_number": pl.Int32, "index": pl.Int32}
+    )
+
+
+def _raise_on_schema_errors(model: type[pa.DataFrameModel], errors: pa_errors.SchemaErrors) -> None:
+    bugs = [error for error in errors.schema_errors if error.reason_code not in _DATA_REASONS]
+    if bugs:
+        detail = "; ".join(f"{error.reason_code.name}: {error}" for error in bugs[:3])
+        raise ContractError(f"{model.Config.name}: schema-level validation failure: {detail}")
+
+
+def _rule(check: str) -> str:
+    """Pandera's check label ("isin(['a'])", "not_nullable", "no_mojibake") -> our rule name."""
+    base = re.match(r"[\w.]+", check)
+    name = base.group(0) if base else check
+    return _BUILTIN_RULES.get(name, name)
+
+
+def _check_name(model: type[pa.DataFrameModel], context: str, column: str, check: str) -> str:
+    """`<column>.<rule>`: dataframe-level checks already carry it, unique keys are joined by '+'."""
+    rule = _rule(check)
+    if context == "Column":
+        return f"{column}.{rule}"
+    if check == "multiple_fields_uniqueness":
+        return f"{'+'.join(model.Config.unique)}.{rule}"
+    return rule
+
+
+def _findings(
+    name: str, model: type[pa.DataFrameModel], frame: pl.DataFrame, failures: pl.DataFrame
+) -> pl.DataFrame:
+    """One finding per (row, check) failure, plus `_row` (the row position, null: whole table)."""
+    warnings = warning_checks(model)
+    row_keys = _row_keys(frame, key_columns(model))
+    rows = []
+    for case in failures.iter_rows(named=True):
+        check = _check_name(model, case["schema_context"], case["column"], case["check"])
+        column, _, rule = check.rpartition(".")
+        index = case["index"]
+        rows.append(
+            {
+                "dataset": name,
+                "row_key": None if index is None else row_keys[index],
+                "check": check,
+                "severity": "warning" if check in warnings else "error",
+                "message": f"{column or name}: {RULE_MESSAGES.get(rule, f'fails {rule}')}",
+                "evidence": _evidence(frame, column, index, case["failure_case"]),
+                "_row": index,
+            }
+        )
+    schema = {**DATASETS["findings"], "_row": pl.Int64}
+    return pl.DataFrame(rows, schema=schema).unique(maintain_order=True)
+
+
+def _row_keys(frame: pl.DataFrame, keys: list[str]) -> list[str]:
+    """Each row's key columns joined by ':'. A null or repeated key cannot name its row alone, so
+    it gets the row's position too ("7@row12"): two duplicates stay two findings."""
+    joined = [
+        None if any(v is None for v in values) else ":".join(str(v) for v in values)
+        for values in frame.select(keys).iter_rows()
+    ]
+    counts = Counter(joined)
+    return [
+        f"row{index}" if key is None else f"{key}@row{index}" if counts[key] > 1 else key
+        for index, key in enumerate(joined)
+    ]
+
+
+def _evidence(frame: pl.DataFrame, column: str, index: int | None, failure_case: Any) -> str:
+    """The offending value, shortened: the cell when the check names one, else Pandera's case."""
+    first_column = column.split("+")[0]
+    if index is not None and first_column in frame.columns:
+        value = frame[index, first_column]
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    else:
+        text = "null" if failure_case is None else str(failure_case)
+    return text if len(text) <= _EVIDENCE_CHARS else text[: _EVIDENCE_CHARS - 1] + "…"
+
+
+def _split(frame: pl.DataFrame, findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows with an error finding go to quarantine with their failed checks; the rest stay valid."""
+    failed = (
+        findings.filter((pl.col("severity") == "error") & pl.col("_row").is_not_null())
+        .group_by("_row")
+        .agg(pl.col("check").unique().sort().alias(FAILED_CHECKS))
+    )
+    numbered = frame.with_row_index("_row").with_columns(pl.col("_row").cast(pl.Int64))
+    joined = numbered.join(failed, on="_row", how="left", maintain_order="left")
+    is_failed = pl.col(FAILED_CHECKS).is_not_null()
+    valid = joined.filter(~is_failed).drop("_row", FAILED_CHECKS)
+    quarantined = joined.filter(is_failed).drop("_row")
+    return valid, quarantined
