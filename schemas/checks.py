@@ -15,13 +15,13 @@ from ftfy import badness
 # DOI as Crossref defines it: the "10." prefix, a registrant code, a slash, any suffix.
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 # New-style arXiv identifier (since 2007): YYMM.NNNN or YYMM.NNNNN, optional version.
-ARXIV_ID_PATTERN = r"^\d{4}\.\d{4,5}(v\d+)?$"
+ARXIV_ID_PATTERN = r"^\d{4}\.\d{4,5}(?:v\d+)?$"
 # An arXiv landing or PDF page for such an identifier.
-ARXIV_URL_PATTERN = r"^https?://(www\.)?arxiv\.org/(abs|pdf)/\d{4}\.\d{4,5}(v\d+)?(\.pdf)?/?$"
+ARXIV_URL_PATTERN = r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/\d{4}\.\d{4,5}(?:v\d+)?(?:\.pdf)?/?$"
 # Any absolute web address without whitespace.
-URL_PATTERN = r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$"
+URL_PATTERN = r"^https?://[^\s/]+\.[^\s/]+(?:/\S*)?$"
 # A web address that serves a PDF: a ".pdf" file or a "/pdf/" route (ACM DL, arXiv).
-PDF_URL_PATTERN = r"^https?://[^\s/]+\.[^\s/]+/\S*(/pdf/\S+|\.pdf)([?#]\S*)?$"
+PDF_URL_PATTERN = r"^https?://[^\s/]+\.[^\s/]+/\S*(?:/pdf/\S+|\.pdf)(?:[?#]\S*)?$"
 # Program track codes are short upper-case tags (IND, RES, REPR, ...).
 TRACK_CODE_PATTERN = r"^[A-Z]{2,6}$"
 

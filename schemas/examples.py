@@ -70,7 +70,7 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
             "pdf_url": "https://dl.acm.org/doi/pdf/10.1145/3705328.3748000",
             "authors": ["Ada Lovelace", "陈小明"], "abstract_en": "We recommend coffee.",
             "title_zh": "咖啡推荐", "abstract_zh": "我们推荐咖啡。", "comment_zh": "值得一读。",
-            "paper_id": 1, "match_score": 0.97, "source_file": "notes.md", "source_line": 10,
+            "paper_id": 1, "match_score": 97.0, "source_file": "notes.md", "source_line": 10,
         },
         {
             "note_id": "note-2", "session": None, "award": None, "organisation": None,
@@ -86,7 +86,7 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
             "end_time": dt.time(13, 0), "timezone": "GMT+2", "chair": "Zoë Müller-Ørsted",
             "track_code": "RES", "title": "Café Recommendations with “Curly” Quotes",
             "authors": ["Ada Lovelace", "陈小明"], "abstract": "We recommend coffee.",
-            "paper_id": 1, "match_score": 0.99, "source_file": "program.txt", "source_line": 4,
+            "paper_id": 1, "match_score": 99.0, "source_file": "program.txt", "source_line": 4,
         },
     ],
     "text_repairs": [

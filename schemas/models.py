@@ -224,7 +224,9 @@ class PaperNotesModel(pa.DataFrameModel):
     comment_zh: pl.String = pa.Field(nullable=True, description="The note author's comment.")
     paper_id: pl.Int64 = pa.Field(nullable=True, ge=1, description="Matched papers.paper_id.")
     match_score: pl.Float64 = pa.Field(
-        nullable=True, in_range={"min_value": 0.0, "max_value": 1.0}, description="Match score."
+        nullable=True,
+        in_range={"min_value": 0.0, "max_value": 100.0},
+        description="Fuzzy title-match score against papers.title, 0-100 (rapidfuzz scale).",
     )
     source_file: pl.String = pa.Field(description="Raw file the note came from.")
     source_line: pl.Int64 = pa.Field(ge=1, description="1-based line of the note's heading.")
@@ -301,7 +303,9 @@ class ProgramModel(pa.DataFrameModel):
     abstract: pl.String = pa.Field(nullable=True, description="Abstract on the program.")
     paper_id: pl.Int64 = pa.Field(nullable=True, ge=1, description="Matched papers.paper_id.")
     match_score: pl.Float64 = pa.Field(
-        nullable=True, in_range={"min_value": 0.0, "max_value": 1.0}, description="Match score."
+        nullable=True,
+        in_range={"min_value": 0.0, "max_value": 100.0},
+        description="Fuzzy title-match score against papers.title, 0-100 (rapidfuzz scale).",
     )
     source_file: pl.String = pa.Field(description="Raw file the entry came from.")
     source_line: pl.Int64 = pa.Field(ge=1, description="1-based line of the entry.")

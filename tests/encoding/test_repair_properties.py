@@ -1,0 +1,44 @@
+"""Round-trip properties over generated text (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.encoding import mojibake, repair_text
+
+CJK = st.text(alphabet="推荐系统用户反馈模型中文的是了在有和与不为个学习数据评估论文（），：。、“”", min_size=1,
+              max_size=12)
+ASCII_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8)
+ACCENTED_WORD = st.builds(lambda a, c, b: a + c + b, ASCII_WORD, st.sampled_from("éíčšřžüöñçãåł"),
+                          ASCII_WORD)
+SYMBOL = st.sampled_from(["😀", "👍🏽", "🏅", "x²", "≤", "∑", "∞", "→", "½", "©", "±", "’s", "“q”", "—"])
+TOKEN = st.one_of(CJK, ASCII_WORD, ACCENTED_WORD, SYMBOL)
+TEXT = st.lists(TOKEN, min_size=1, max_size=30).flatmap(
+    lambda tokens: st.lists(st.sampled_from([" ", "\n", " | "]), min_size=len(tokens),
+                            max_size=len(tokens)).map(
+        lambda seps: "".join(t + s for t, s in zip(tokens, seps, strict=True))))
+
+
+def _no_lost_bytes(text: str) -> bool:
+    """True when cp1254 can carry every byte of the text (nothing would be dropped)."""
+    return mojibake(text, "cp1254").encode("cp1254") == text.encode("utf-8")
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXT)
+def test_repairing_clean_text_is_the_identity(text: str) -> None:
+    assert repair_text(text).text == text
+
+
+@settings(max_examples=100, deadline=None)
+@given(TEXT)
+def test_repairing_twice_equals_repairing_once(text: str) -> None:
+    once = repair_text(mojibake(text, "cp1254", frozenset({0xAD}))).text
+    assert repair_text(once).text == once
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXT.filter(_no_lost_bytes))
+def test_corruption_without_lost_bytes_is_undone_exactly(text: str) -> None:
+    assert repair_text(mojibake(text, "cp1254")).text == text

@@ -1,0 +1,112 @@
+"""Unit behaviour of the repair stage: detection, logging, ftfy configuration, the frame contract."""
+
+from __future__ import annotations
+
+import ftfy
+import pytest
+
+from pipeline.encoding import (FTFY_SAFE_CONFIG, RepairConfig, TextRepair, detect_mojibake,
+                               mojibake, repair_text, repairs_frame)
+from schemas.contracts import DATASETS
+
+SAMPLE = ("推荐系统的过去、现在和未来：用户反馈（显式和隐式）和负信号，“峰值”和“结束”。"
+          "Vojtěch Vančura, Pavel Kordík — don’t 🏅")
+SOFT_HYPHEN = frozenset({0xAD})
+PUNCTUATION = "中文（测试），标点：“引号”和’撇号’"
+
+
+def test_ftfy_defaults_change_full_width_punctuation_and_curly_quotes() -> None:
+    fixed = ftfy.fix_text(PUNCTUATION)
+    assert "（" not in fixed and "，" not in fixed and "：" not in fixed
+    assert "“" not in fixed and "’" not in fixed
+
+
+def test_ftfy_safe_config_keeps_full_width_punctuation_and_curly_quotes() -> None:
+    assert ftfy.fix_text(PUNCTUATION, FTFY_SAFE_CONFIG) == PUNCTUATION
+
+
+def test_ftfy_safe_config_still_fixes_intact_mojibake() -> None:
+    assert ftfy.fix_text("Donâ€™t", FTFY_SAFE_CONFIG) == "Don’t"
+
+
+@pytest.mark.parametrize("codepage", ["cp1252", "cp1254"])
+def test_codepage_is_detected_from_the_corruption(codepage: str) -> None:
+    text = SAMPLE + " ğ-free" if codepage == "cp1252" else SAMPLE
+    profile = detect_mojibake(mojibake(text * 3, codepage, SOFT_HYPHEN), ("cp1252", "cp1254"))
+    assert profile is not None and profile.codepage == codepage
+
+
+def test_undefined_and_soft_hyphen_bytes_are_reported_lost() -> None:
+    profile = detect_mojibake(mojibake(SAMPLE, "cp1254", SOFT_HYPHEN), ("cp1254",))
+    assert profile is not None
+    assert {0x81, 0x8D, 0x8E, 0x8F, 0x90, 0x9D, 0x9E, 0xAD} <= profile.lost_bytes
+
+
+def test_clean_text_has_no_mojibake_profile() -> None:
+    assert detect_mojibake(SAMPLE, ("cp1252", "cp1254")) is None
+
+
+def test_sample_with_lost_bytes_is_restored() -> None:
+    assert repair_text(mojibake(SAMPLE, "cp1254", SOFT_HYPHEN)).text == SAMPLE
+
+
+def test_mixed_line_keeps_clean_part_and_repairs_mojibake_part() -> None:
+    line = "干净的中文，“引号” | " + mojibake("推荐系统，“峰值”", "cp1254", SOFT_HYPHEN)
+    assert repair_text(line).text == "干净的中文，“引号” | 推荐系统，“峰值”"
+
+
+def test_clean_lines_pass_through_byte_for_byte_next_to_mojibake_lines() -> None:
+    clean = "clean: 中文（测试），“引号” café ½ 😀"
+    text = clean + "\n" + mojibake("推荐系统的反馈", "cp1254", SOFT_HYPHEN) + "\n" + clean
+    lines = repair_text(text).text.split("\n")
+    assert lines[0] == clean and lines[2] == clean
+
+
+def test_lost_byte_guess_is_logged_with_position_confidence_and_alternatives() -> None:
+    result = repair_text("x VojtÄ›ch VanÄura", source_file="notes.md")
+    guess = next(r for r in result.repairs if r.method == "lost_byte")
+    assert (guess.source_file, guess.line, guess.column) == ("notes.md", 1, 15)
+    assert (guess.before, guess.after) == ("Ä", "č")
+    assert 0.0 <= guess.confidence <= 1.0
+    assert guess.alternatives and "č" not in guess.alternatives
+
+
+def test_exact_redecoding_is_logged_as_ftfy_with_full_confidence() -> None:
+    result = repair_text("a\nDonâ€™t")
+    assert [(r.line, r.column, r.before, r.after, r.method, r.confidence) for r in result.repairs] == \
+        [(2, 4, "â€™", "’", "ftfy", 1.0)]
+
+
+def test_ambiguous_guess_is_flagged_low_confidence() -> None:
+    result = repair_text(mojibake("他们的反馈与评估 🏅", "cp1254", SOFT_HYPHEN))
+    flagged = result.low_confidence()
+    assert flagged and all(r.low_confidence for r in flagged)
+    assert not TextRepair("f", 1, 1, "a", "b", "ftfy", 1.0).low_confidence
+
+
+def test_threshold_comes_from_config() -> None:
+    text = mojibake("他们的反馈与评估", "cp1254", SOFT_HYPHEN)
+    strict = repair_text(text, config=RepairConfig(low_confidence_below=1.01))
+    assert len(strict.low_confidence()) == sum(r.confidence < 1.01 for r in strict.repairs)
+
+
+def test_repairs_frame_matches_the_text_repairs_contract() -> None:
+    frame = repairs_frame(repair_text("x VojtÄ›ch VanÄura").repairs)
+    assert frame.schema == DATASETS["text_repairs"]
+    assert frame.height == 2 and set(frame["method"]) == {"ftfy", "lost_byte"}
+
+
+def test_empty_repairs_give_an_empty_conforming_frame() -> None:
+    frame = repairs_frame([])
+    assert frame.height == 0 and frame.schema == DATASETS["text_repairs"]
+
+
+@pytest.mark.parametrize("source", ["wordfreq", "jieba"])
+def test_word_sources_use_words_to_restore_a_doubly_damaged_character(source: str) -> None:
+    text = mojibake("中文 用户反馈", "cp1254", SOFT_HYPHEN)
+    assert repair_text(text, config=RepairConfig(word_source=source)).text == "中文 用户反馈"
+
+
+def test_single_character_model_cannot_use_word_context() -> None:
+    text = mojibake("中文 用户反馈", "cp1254", SOFT_HYPHEN)
+    assert repair_text(text, config=RepairConfig(word_source="chars")).text != "中文 用户反馈"
