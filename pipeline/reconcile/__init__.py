@@ -1,0 +1,37 @@
+"""Detect (and where the evidence allows, correct) author lists that do not belong to their titles.
+
+`reconcile_authors` is the stage's only entry point: it sees the accepted-papers table together with
+every independent source (notes `*by*` lines, program pages) and sets `author_status`, `authors`
+and `author_evidence` on each paper. Signals live in their own modules: `anchors` (cross-source),
+`recurrence` (repeated lists), `displacement` (systematic shifts), `affiliation`, `names`
+(damaged names). `explain_paper` renders one row's evidence for the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipeline.reconcile.explain import explain_paper
+from pipeline.reconcile.frames import decide_all, findings_frame, paper_authors_frame
+from pipeline.reconcile.links import link_findings
+from schemas.contracts import conform
+
+__all__ = ["ReconcileResult", "explain_paper", "reconcile_authors"]
+
+
+@dataclass(frozen=True)
+class ReconcileResult:
+    """Papers with their author verdicts, the per-author table, and one finding per unverified row."""
+
+    papers: pl.DataFrame
+    paper_authors: pl.DataFrame
+    findings: pl.DataFrame
+
+
+def reconcile_authors(papers: pl.DataFrame, paper_notes: pl.DataFrame, program: pl.DataFrame) -> ReconcileResult:
+    """Cross-check every paper's authors cell against the other sources and the table's own structure."""
+    decided = conform("papers", decide_all(papers, paper_notes, program))
+    findings = pl.concat([findings_frame(decided), link_findings(decided)])
+    return ReconcileResult(decided, paper_authors_frame(decided), findings)
