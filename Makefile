@@ -17,7 +17,7 @@ export PREFECT_HOME ?= $(CURDIR)/.state/prefect
 RAW ?= raw
 OUTPUT ?= output
 
-.PHONY: run test bench venv clean
+.PHONY: run test bench serve venv clean
 
 ## venv: create .venv from uv.lock (installs uv with pip when it is missing)
 venv: $(STAMP)
@@ -34,6 +34,11 @@ run: $(STAMP)
 ## test: the whole test suite (unit, integration, real Prefect/GX/Chromium)
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+
+## serve: scheduled runs (SCHEDULE='--cron "0 6 * * *"' or '--interval 3600'); starts a local Prefect server unless PREFECT_API_URL is set
+SCHEDULE ?= --cron "0 6 * * *"
+serve: $(STAMP)
+	$(VENV)/bin/pipeline serve --raw $(RAW) --output $(OUTPUT) $(SCHEDULE)
 
 ## bench: benchmarks, written to bench/*.md (run by hand; never part of the tests)
 bench: $(STAMP)
