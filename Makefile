@@ -44,6 +44,7 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python bench/repair_eval.py
 	$(VENV)/bin/python bench/authors_eval.py
+	$(VENV)/bin/python bench/run_benchmarks.py
 
 clean:
 	rm -rf $(VENV) .state .pytest_cache

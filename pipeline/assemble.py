@@ -7,13 +7,17 @@ and the benchmarks all call the same code.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from pipeline.encoding import RepairResult, repair_text, repairs_frame
 from pipeline.ingest import RawDocument
+from pipeline.errors import RawInputError
 from pipeline.parse import DocumentKind, detect_kind, link_to_papers, parse_notes, parse_program
+from pipeline.parse import headerless_advice
+from pipeline.parse.table import headerless_rows
 from schemas.contracts import DATASETS, empty_frame
 
 #: Datasets produced by parsing, before detection adds `paper_authors`.
@@ -64,24 +68,152 @@ def parse_document(document: RepairedDocument) -> ParsedDocument:
         program = parse_program(document.text, document.name)
         tables |= {"program": program.program, "findings": program.findings}
     else:
-        tables["findings"] = finding(
-            "inputs", document.name, "unknown_document_kind", "warning",
-            f"{document.name}: not recognised as a conference write-up or a program page; skipped",
-        )
+        orphans = headerless_rows(document.text.split("\n"))
+        hint = (f"{document.name}:{orphans[0]}: {headerless_advice(orphans)}" if orphans else
+                f"{document.name}: not recognised as a conference write-up (an accepted-papers table with #, "
+                "Title and Authors columns, or '### Title' write-ups with a '*by ...*' line) or a program page "
+                "('- CODETitle' lines followed by 'by Authors...')")
+        tables["findings"] = finding("inputs", document.name, "unknown_document_kind", "warning", f"{hint}; skipped")
     return ParsedDocument(document.name, document.sha256, document.size, kind.value if kind else None, tables)
 
 
+def require_usable_document(parsed: list[ParsedDocument], input_findings: pl.DataFrame | None) -> None:
+    """Raise RawInputError when no document of the drop could be read and recognised.
+
+    Publishing an empty output would replace the previous good one with nothing, so a drop of only
+    empty, binary or unrecognised files is bad input (exit 2), and the message lists every reason.
+    """
+    if any(doc.kind is not None for doc in parsed):
+        return
+    reasons = [message for frame in [input_findings, *(doc.tables.get("findings") for doc in parsed)]
+               if frame is not None for message in frame.filter(pl.col("dataset") == "inputs")["message"].to_list()]
+    detail = "; ".join(reasons) if reasons else "the raw folder holds no documents"
+    raise RawInputError("raw drop", None, f"no usable document, nothing to publish (the previous output is kept): {detail}")
+
+
+def cross_document_duplicates(papers: pl.DataFrame) -> pl.DataFrame:
+    """`duplicate_paper_id` findings for paper numbers that two documents of one drop both use.
+
+    `paper_id` is the table's number, so two write-ups in one drop can give the same number to the
+    same paper (an updated copy) or to different papers. The first document by file name keeps the
+    number; every row of a later document that reuses it is an error (quarantined by
+    `hold_back_rejected_rows`), and the message names both places and the fields that differ.
+    Repeats inside one document are the parser's job (`parse.table.duplicate_findings`).
+    """
+    ordered = papers.filter(pl.col("paper_id").is_not_null()).sort("source_file", "source_line")
+    compared = [c for c in ("title", "abstract", "link", "track_raw", "authors_raw") if c in ordered.columns]
+    first: dict[int, dict] = {}
+    found = []
+    for row in ordered.iter_rows(named=True):
+        kept = first.setdefault(row["paper_id"], row)
+        if kept["source_file"] == row["source_file"]:
+            continue
+        differs = [column for column in compared if row[column] != kept[column]]
+        here, there = f"{row['source_file']}:{row['source_line']}", f"{kept['source_file']}:{kept['source_line']}"
+        how = f"and differs in {', '.join(differs)}" if differs else "with the same content"
+        found.append(finding(
+            "papers", str(row["paper_id"]), "duplicate_paper_id", "error",
+            f"{here}: paper number {row['paper_id']} is also used by {there} {how}; this row is quarantined and "
+            f"{there} kept. Remove the stale document from the drop or renumber its table",
+            json.dumps({"source_file": row["source_file"], "source_line": row["source_line"], "kept": there,
+                        "differs": differs}, sort_keys=True),
+        ))
+    return pl.concat(found) if found else empty_frame("findings")
+
+
 def combine_documents(parsed: list[ParsedDocument], extra_findings: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
-    """Concatenate each dataset across documents and link notes and program entries to papers."""
+    """Concatenate each dataset across documents and link notes and program entries to papers.
+
+    Raises RawInputError when no document is usable (see `require_usable_document`).
+    """
+    require_usable_document(parsed, extra_findings)
     combined = {}
     for name in PARSED_DATASETS:
         parts = [doc.tables[name] for doc in parsed if name in doc.tables]
         if name == "findings" and extra_findings is not None:
             parts.append(extra_findings)
         combined[name] = pl.concat(parts, how="vertical") if parts else empty_frame(name)
+    combined["findings"] = pl.concat([combined["findings"], cross_document_duplicates(combined["papers"])])
     combined["paper_notes"] = link_to_papers(combined["paper_notes"], combined["papers"])
     combined["program"] = link_to_papers(combined["program"], combined["papers"])
     return combined
+
+
+#: Column whose value a parse finding's `row_key` holds, for datasets whose key is always set.
+ROW_ID_COLUMNS = {"paper_notes": "note_id", "program": "entry_id"}
+FAILED_CHECKS = "failed_checks"
+
+
+def _error_locations(findings: pl.DataFrame, dataset: str) -> dict[tuple[str, int] | str, list[str]]:
+    """(source_file, source_line) or row id -> checks, for every error finding on `dataset`."""
+    located: dict[tuple[str, int] | str, list[str]] = {}
+    errors = findings.filter((pl.col("dataset") == dataset) & (pl.col("severity") == "error"))
+    for row_key, check, evidence in errors.select("row_key", "check", "evidence").iter_rows():
+        try:
+            detail = json.loads(evidence) if evidence else None
+        except ValueError:
+            detail = None
+        if isinstance(detail, dict) and "source_file" in detail and "source_line" in detail:
+            located.setdefault((detail["source_file"], detail["source_line"]), []).append(check)
+        elif dataset in ROW_ID_COLUMNS and row_key is not None:
+            located.setdefault(row_key, []).append(check)
+    return located
+
+
+def hold_back_rejected_rows(datasets: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """Split off the rows an error finding of parse/assemble points at: (kept, held back).
+
+    Pandera only sees values; that a row had a cell too many, was cut off, or reuses a paper
+    number is known only to the parser. Such rows must not be published, yet must not vanish:
+    held-back rows carry `failed_checks` (as validation's quarantine does) and join the quarantine.
+    A finding names its row by `source_file`/`source_line` in its evidence, or by the row id.
+    """
+    findings = datasets.get("findings", empty_frame("findings"))
+    kept, held = dict(datasets), {}
+    for name in ("papers", "paper_notes", "program"):
+        frame = datasets.get(name)
+        located = _error_locations(findings, name) if frame is not None else {}
+        if not located:
+            continue
+        id_column = ROW_ID_COLUMNS.get(name)
+        checks = [
+            sorted(set(located.get((source, line), []) + (located.get(row_id, []) if id_column else [])))
+            for source, line, row_id in zip(frame["source_file"], frame["source_line"],
+                                            frame[id_column] if id_column else frame["source_line"])
+        ]
+        marked = frame.with_columns(pl.Series(FAILED_CHECKS, checks, dtype=pl.List(pl.String)))
+        rejected = pl.col(FAILED_CHECKS).list.len() > 0
+        kept[name] = marked.filter(~rejected).drop(FAILED_CHECKS)
+        held[name] = marked.filter(rejected)
+    return kept, held
+
+
+def validate_datasets(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame] | None = None) -> dict:
+    """`pipeline.validate.validate_all`, with the rows parse/assemble rejected added to quarantine.
+
+    The flow holds rows back *before* detection (`hold_back_rejected_rows` right after
+    `combine_documents`), so that a later document's copy of paper 3 never reaches `paper_authors`,
+    and passes them here as `held`; without `held` the hold-back happens here. Returns the same
+    {dataset: ValidationResult}; `read_datasets(datasets, held)` gives the matching rows read, so
+    rows read = valid + quarantined holds per dataset.
+    """
+    from pipeline.validate import ValidationResult, validate_all
+
+    if held is None:
+        datasets, held = hold_back_rejected_rows(datasets)
+    results = validate_all(datasets)
+    for name, rows in held.items():
+        result = results[name]
+        quarantined = pl.concat([result.quarantined, rows.select(result.quarantined.columns)], how="vertical") \
+            if result.quarantined.height else rows
+        results[name] = ValidationResult(valid=result.valid, quarantined=quarantined, findings=result.findings)
+    return results
+
+
+def read_datasets(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The rows read per dataset: what went through detection plus what was held back before it."""
+    return datasets | {name: pl.concat([datasets[name], rows.drop(FAILED_CHECKS).select(datasets[name].columns)])
+                       for name, rows in held.items()}
 
 
 def row_counts(read: dict[str, pl.DataFrame], emitted: dict[str, pl.DataFrame], quarantined: dict[str, pl.DataFrame]) -> dict[str, dict[str, int]]:

@@ -14,8 +14,11 @@ from pathlib import Path
 
 from pipeline.errors import RawInputError
 
-#: Files bigger than this are refused instead of read into memory (a raw drop is text documents).
-MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
+#: Files bigger than this are refused before a byte is read, so memory stays bounded whatever lands
+#: in a drop. Repair and parse hold a document several times over as Python strings and rows
+#: (measured: ~16x its size at peak, ~0.4 s per MB to parse), so 16 MiB (~25x the seed write-up,
+#: thousands of papers with abstracts) keeps one document under ~300 MB and a few seconds.
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,31 @@ def list_raw_files(raw_dir: Path) -> list[Path]:
         entries = sorted(raw_dir.iterdir())
     except PermissionError as error:
         raise RawInputError(raw_dir, None, f"cannot list the raw folder ({error.strerror}); check its permissions") from error
-    return [path for path in entries if path.is_file() and not path.name.startswith(".")]
+    # A broken symlink is listed (not silently dropped) so that reading it reports it by name.
+    return [path for path in entries if (path.is_file() or path.is_symlink() and not path.exists())
+            and not path.name.startswith(".")]
+
+
+def check_drop(raw_dir: Path) -> list[Path]:
+    """The drop's files, or RawInputError when the folder is missing, unlistable, empty, or holds
+    no file that can be read (each reason listed).
+
+    Meant to run before a flow starts, so a wrong `--raw` or an all-bad drop fails at once with one
+    line and exit 2, instead of inside a Prefect task (retried, logged with a traceback). Files are
+    read once here to check them (each is at most MAX_DOCUMENT_BYTES), and again by the flow.
+    """
+    files = list_raw_files(raw_dir)
+    if not files:
+        raise RawInputError(raw_dir, None, "raw folder holds no documents (hidden files are ignored); "
+                            "put the drop's files there or pass --raw DIR pointing at a drop")
+    reasons = []
+    for path in files:
+        try:
+            read_document(path)
+            return files
+        except RawInputError as error:
+            reasons.append(str(error))
+    raise RawInputError(raw_dir, None, f"no file of the drop can be read, nothing to publish: {'; '.join(reasons)}")
 
 
 def decode_document(path: Path, data: bytes) -> str:
@@ -55,9 +82,10 @@ def decode_document(path: Path, data: bytes) -> str:
     >>> decode_document(Path("x.md"), "\\ufeffa\\r\\nb".encode())
     'a\\nb'
     """
-    if b"\x00" in data[:8192]:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise RawInputError(path, line, "looks like a binary file (NUL byte); a drop holds text documents only")
+    nul = data.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        raise RawInputError(path, None, f"looks like a binary file (NUL byte at offset {nul}); "
+                            "a drop holds text documents only (Markdown write-ups, program pages): remove it")
     try:
         text = codecs.decode(data, "utf-8-sig")
     except UnicodeDecodeError as error:
@@ -73,10 +101,13 @@ def read_document(path: Path) -> RawDocument:
     try:
         size = path.stat().st_size
         if size > MAX_DOCUMENT_BYTES:
-            raise RawInputError(path, None, f"is {size / 2**20:.0f} MiB, over the {MAX_DOCUMENT_BYTES // 2**20} MiB limit for one document; split it")
+            raise RawInputError(path, None, f"is {size / 2**20:.0f} MiB, over the {MAX_DOCUMENT_BYTES // 2**20} MiB limit "
+                                "for one document (not read); split it into smaller documents or remove it from the drop")
         data = path.read_bytes()
     except OSError as error:
-        raise RawInputError(path, None, f"cannot be read ({error.strerror}); check its permissions") from error
+        advice = "it is a broken link; fix or remove it" if path.is_symlink() and not path.exists() \
+            else "check that it exists and that its permissions let you read it"
+        raise RawInputError(path, None, f"cannot be read ({error.strerror}); {advice}") from error
     if not data.strip():
         raise RawInputError(path, 1, "is empty; remove it from the drop or re-export it")
     return RawDocument(path=path, name=path.name, sha256=sha256_of(data), size=len(data), text=decode_document(path, data))

@@ -42,8 +42,10 @@ def api_is_healthy(api_url: str, timeout: float = 2.0) -> bool:
 class LocalPrefectServer:
     """`with LocalPrefectServer(state_dir) as api_url:` runs a server for the block's duration."""
 
-    def __init__(self, state_dir: Path, port: int | None = None, startup_timeout: float = 120.0) -> None:
+    def __init__(self, state_dir: Path, port: int | None = None, startup_timeout: float = 120.0,
+                 settings: dict[str, str] | None = None) -> None:
         self.state_dir = state_dir
+        self.settings = settings or {}
         self.port = port or free_loopback_port()
         self.startup_timeout = startup_timeout
         self.api_url = f"http://127.0.0.1:{self.port}/api"
@@ -57,7 +59,7 @@ class LocalPrefectServer:
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "DO_NOT_TRACK": "1",
             "PREFECT_UI_ENABLED": os.environ.get("PREFECT_UI_ENABLED", "true"),
-        }
+        } | self.settings
         env.pop("PREFECT_API_URL", None)
         command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(self.port)]
         with open(self.log_path, "ab") as log:

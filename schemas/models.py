@@ -113,6 +113,7 @@ class PapersModel(pa.DataFrameModel):
         metadata = _metadata(
             ["paper_id"],
             [
+                "paper_id.contiguous",
                 "abstract.no_mojibake",
                 "authors_raw.names_look_like_names",
                 "authors_raw.affiliations_no_mojibake",
@@ -148,9 +149,14 @@ class PapersModel(pa.DataFrameModel):
 
     @pa.dataframe_check(name="paper_id.contiguous")
     def paper_id_contiguous(cls, data: Any) -> pl.LazyFrame:
-        """With uniqueness, every id inside 1..n means the ids are exactly 1..n; a row outside is the
-        one to look at (a mis-parsed # cell), so the check names rows, not the whole table."""
-        return _select(data, pl.col("paper_id").is_between(1, pl.len()))
+        """Flags the row after a gap in a file's numbering. A warning, not an error: a gap means a
+        row is missing (or was held back for a parse error and quarantined), and none of the rows
+        present is wrong for it."""
+        rows = data.lazyframe.select("source_file", "paper_id")
+        present = rows.unique().select("source_file", (pl.col("paper_id") + 1).alias("paper_id"), pl.lit(True).alias("ok"))
+        first = pl.col("paper_id") == pl.col("paper_id").min().over("source_file")
+        joined = rows.join(present, on=["source_file", "paper_id"], how="left", maintain_order="left")
+        return joined.select(first | pl.col("ok").fill_null(False) | pl.col("paper_id").is_null())
 
     @pa.dataframe_check(name="authors.null_iff_unresolved")
     def authors_null_iff_unresolved(cls, data: Any) -> pl.LazyFrame:
@@ -407,7 +413,7 @@ RULE_MESSAGES: dict[str, str] = {
     "not_empty": "is an empty list",
     "names_look_like_names": "has an entry that does not read as a person's name",
     "affiliations_no_mojibake": "has an affiliation that still looks like mojibake",
-    "contiguous": "lies outside 1..n, so the ids are not contiguous",
+    "contiguous": "follows a gap: the number before it is missing from the table",
     "null_iff_unresolved": "must be null exactly when author_status is mismatch or unverified",
     "corrected_has_evidence": "is empty although the author list was corrected",
     "flagged_has_evidence": "is empty although the author list was flagged",

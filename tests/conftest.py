@@ -38,7 +38,9 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A real Prefect server on a free loopback port for the whole session; yields its API URL."""
     from pipeline.server import LocalPrefectServer
 
-    with LocalPrefectServer(tmp_path_factory.mktemp("prefect-server")) as api_url:
+    # the scheduler looks for due runs every 2 s instead of 60, so a scheduled run starts within the test
+    settings = {"PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2", "PREFECT_UI_ENABLED": "false"}
+    with LocalPrefectServer(tmp_path_factory.mktemp("prefect-server"), settings=settings) as api_url:
         yield api_url
 
 

@@ -25,7 +25,7 @@ from pipeline.parse.kinds import DocumentKind, detect_kind
 from pipeline.parse.linking import DEFAULT_MIN_SCORE, link_to_papers, normalise_title
 from pipeline.parse.notes import parse_write_ups
 from pipeline.parse.program import parse_program_lines
-from pipeline.parse.table import find_papers_table, parse_papers_table
+from pipeline.parse.table import find_papers_table, headerless_rows, parse_papers_table
 from schemas.contracts import empty_frame
 
 __all__ = [
@@ -62,16 +62,29 @@ def parse_notes(text: str, source_file: str) -> NotesTables:
     table = find_papers_table(lines)
     notes, found = parse_write_ups(lines, source_file)
     if table is None:
+        orphans = headerless_rows(lines)
         if notes.is_empty():
-            raise RawInputError(source_file, None,
+            raise RawInputError(source_file, orphans[0] if orphans else None,
+                                headerless_advice(orphans) if orphans else
                                 "no accepted-papers table (a pipe table with #, Title and Authors columns) and no "
                                 "paper write-ups ('### Title' sections with a '*by ...*' line); is this a write-up?")
-        found.append(Finding("papers", None, "papers_table_missing", "warning",
-                             f"{source_file}: no accepted-papers table (header with #, Title, Authors); "
-                             "papers is empty for this document"))
+        if orphans:
+            found.append(Finding("papers", None, "papers_table_header_missing", "error",
+                                 f"{source_file}:{orphans[0]}: {headerless_advice(orphans)}; papers is empty for "
+                                 "this document", {"lines": orphans[:50], "count": len(orphans)}))
+        else:
+            found.append(Finding("papers", None, "papers_table_missing", "warning",
+                                 f"{source_file}: no accepted-papers table (header with #, Title, Authors); "
+                                 "papers is empty for this document"))
         return NotesTables(empty_frame("papers"), notes, findings_frame(found))
     papers, table_found = parse_papers_table(lines, table, source_file)
     return NotesTables(papers, notes, findings_frame(table_found + found))
+
+
+def headerless_advice(orphans: list[int]) -> str:
+    """What to tell a user whose accepted-papers table lost its header (`orphans`: 1-based lines)."""
+    return (f"{len(orphans)} line(s) from here on look like accepted-papers rows but no table header is above "
+            "them; add a header ('| # | Title | Authors | ... |') and a '|---|---|' line before the first row")
 
 
 def parse_program(text: str, source_file: str) -> ProgramTables:

@@ -53,6 +53,7 @@ class PapersTable:
     header_index: int
     columns: dict[str, int]
     width: int
+    closing_pipe: bool = False  # header written "a | b |": a row's empty cell past `width` is that pipe
 
 
 def _mojibake_spellings(label: str) -> set[str]:
@@ -98,7 +99,8 @@ def find_papers_table(lines: list[str]) -> PapersTable | None:
         if "|" not in lines[index] or not is_delimiter_row(lines[index + 1]):
             continue
         cells = split_pipe_row(lines[index])
-        if cells and not cells[-1]:  # "a | b |": a closing pipe, not an unnamed column
+        closing_pipe = bool(cells) and not cells[-1]
+        if closing_pipe:  # "a | b |": a closing pipe, not an unnamed column
             cells = cells[:-1]
         columns: dict[str, int] = {}
         for position, cell in enumerate(cells):
@@ -106,7 +108,7 @@ def find_papers_table(lines: list[str]) -> PapersTable | None:
             if role is not None and role not in columns:
                 columns[role] = position
         if all(role in columns for role in REQUIRED_ROLES):
-            return PapersTable(index, columns, len(cells))
+            return PapersTable(index, columns, len(cells), closing_pipe)
     return None
 
 
@@ -120,10 +122,28 @@ def table_row_indices(lines: list[str], table: PapersTable) -> list[int]:
     return indices
 
 
+def headerless_rows(lines: list[str]) -> list[int]:
+    """1-based lines that read like accepted-papers rows ('**N** | title | ...') although no table
+    header was found above them: a table whose header line was lost. The parser cannot know which
+    cell is which without it, so it reports these lines instead of dropping them silently.
+
+    >>> headerless_rows(["intro", " **1** | A title | Ann (X)", "| 2 | B | Bo |", "a | b"])
+    [2, 3]
+    """
+    found = []
+    for index, line in enumerate(lines):
+        cells = split_pipe_row(line) if "|" in line else []
+        if len(cells) >= 3 and _PAPER_NUMBER.match(clean_inline(cells[0])):
+            found.append(index + 1)
+    return found
+
+
 def row_cells(line: str, table: PapersTable) -> list[str]:
-    """Cells of a body row; one empty cell beyond the header's width is a closing pipe, dropped."""
+    """Cells of a body row; one empty cell beyond the header's width is a closing pipe, dropped,
+    when the header closes with a pipe too. Otherwise it is a real extra cell (an unescaped '|'
+    earlier in the row shifted every cell after it) and the row must be reported, not re-aligned."""
     cells = split_pipe_row(line)
-    if len(cells) == table.width + 1 and not cells[-1]:
+    if table.closing_pipe and len(cells) == table.width + 1 and not cells[-1]:
         cells = cells[:-1]
     return cells
 
@@ -180,17 +200,26 @@ def _text(cell: str | None) -> str | None:
     return cleaned or None
 
 
-def _row_findings(row: dict, cells: list[str], table: PapersTable, raw: dict[str, str | None]) -> list[Finding]:
-    """Checks on one parsed row that the parser can judge (shape, number, track, authors, link)."""
+def _row_findings(row: dict, cells: list[str], table: PapersTable, raw: dict[str, str | None],
+                  truncated: bool = False) -> list[Finding]:
+    """Checks on one parsed row that the parser can judge (shape, number, track, authors, link);
+    `truncated` says the row is the document's last line and the document does not end in a newline."""
     source, line = row["source_file"], row["source_line"]
     key = str(row["paper_id"]) if row["paper_id"] is not None else where(source, line)
     at = where(source, line)
     found: list[Finding] = []
 
     def add(check: str, severity: str, message: str, **evidence: object) -> None:
-        found.append(Finding("papers", key, check, severity, f"{at}: {message}", evidence or None))
+        # The location goes into the evidence because `key` (the paper number) may be missing or
+        # repeated: assemble uses it to find the row an error finding sends to quarantine.
+        located = {"source_file": source, "source_line": line, **evidence}
+        found.append(Finding("papers", key, check, severity, f"{at}: {message}", located))
 
-    if len(cells) != table.width:
+    if truncated and len(cells) < table.width:
+        add("table_row_truncated", "error",
+            f"the document ends inside this accepted-papers row ({len(cells)} of {table.width} cells); "
+            "the file was cut off: re-export or re-download it in full", cells=cells)
+    elif len(cells) != table.width:
         add("table_row_cell_count", "error",
             f"accepted-papers row has {len(cells)} cells but the header has {table.width}; "
             "look for a missing cell or an unescaped '|' in this row", cells=cells)
@@ -216,7 +245,8 @@ def _row_findings(row: dict, cells: list[str], table: PapersTable, raw: dict[str
     return found
 
 
-def parse_table_row(cells: list[str], table: PapersTable, source_file: str, line: int) -> tuple[dict, list[Finding]]:
+def parse_table_row(cells: list[str], table: PapersTable, source_file: str, line: int,
+                    truncated: bool = False) -> tuple[dict, list[Finding]]:
     """One body row as a `papers` record (reconcile fields at their 'unverified' defaults) + findings."""
     raw = {role: _cell(cells, table, role) for role in COLUMN_LABELS}
     number = _PAPER_NUMBER.match(clean_inline(raw["number"] or ""))
@@ -241,7 +271,7 @@ def parse_table_row(cells: list[str], table: PapersTable, source_file: str, line
         "source_line": line,
         "_balanced": balanced,
     }
-    return row, _row_findings(row, cells, table, raw)
+    return row, _row_findings(row, cells, table, raw, truncated)
 
 
 def strip_authors_markup(cell: str | None) -> str:
@@ -264,8 +294,10 @@ def duplicate_findings(rows: list[dict]) -> list[Finding]:
         found.append(Finding(
             "papers", str(paper_id), "duplicate_paper_id", "error",
             f"{where(row['source_file'], row['source_line'])}: paper number {paper_id} already used on line "
-            f"{first_line[paper_id]}; renumber one of the rows",
-            {"lines": [first_line[paper_id], row["source_line"]]},
+            f"{first_line[paper_id]}; this row is quarantined and line {first_line[paper_id]} kept; "
+            "renumber one of the rows",
+            {"lines": [first_line[paper_id], row["source_line"]], "source_file": row["source_file"],
+             "source_line": row["source_line"]},
         ))
     return found
 
@@ -287,7 +319,8 @@ def parse_papers_table(lines: list[str], table: PapersTable, source_file: str) -
     rows: list[dict] = []
     found = missing_column_findings(table, source_file)
     for index in table_row_indices(lines, table):
-        row, row_found = parse_table_row(row_cells(lines[index], table), table, source_file, index + 1)
+        truncated = index == len(lines) - 1  # no newline after the row: the file stops inside it
+        row, row_found = parse_table_row(row_cells(lines[index], table), table, source_file, index + 1, truncated)
         rows.append(row)
         found.extend(row_found)
     found.extend(duplicate_findings(rows))

@@ -68,7 +68,7 @@ def test_duplicate_paper_number_is_an_error_naming_both_lines():
     assert tables.papers.height == 3
     duplicate = tables.findings.filter(pl.col("check") == "duplicate_paper_id")
     assert duplicate.height == 1
-    assert json.loads(duplicate["evidence"][0]) == {"lines": [5, 6]}
+    assert json.loads(duplicate["evidence"][0]) == {"lines": [5, 6], "source_file": "n.md", "source_line": 6}
 
 
 def test_unreadable_paper_number_keeps_the_row_with_null_id():
