@@ -52,3 +52,21 @@ def subprocess_env(api_url: str | None = None, **extra: str) -> dict[str, str]:
         env["PREFECT_API_URL"] = api_url
     env.update(extra)
     return env
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of a headless Chromium from the Debian package, installed on first use (never downloaded by a test tool)."""
+    import subprocess
+
+    if os.environ.get("SKIP_BROWSER_TESTS") == "1":
+        pytest.skip("SKIP_BROWSER_TESTS=1")
+    ensure = REPO / "tests" / "report" / "ensure_chromium.sh"
+    done = subprocess.run(["sh", str(ensure)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"cannot provide chromium: {done.stderr.strip()[-500:]}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]

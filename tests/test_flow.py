@@ -109,3 +109,26 @@ def test_cli_explain_and_report_read_a_finished_run(seed_run):
     reported = runner.invoke(app, ["report", "--output", str(root / "output")])
     assert reported.exit_code == 0, reported.output
     assert "index.html" in reported.output
+
+
+def test_seed_report_opens_in_chromium_with_its_figures_and_a_screenshot(seed_run, chromium):
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import CHROMIUM_ARGS
+
+    root, manifest = seed_run
+    report_dir = root / "output" / "report"
+    problems: list[str] = []
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        tab = browser.new_page(viewport={"width": 1366, "height": 900})
+        tab.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+        tab.on("pageerror", lambda error: problems.append(str(error)))
+        tab.goto((report_dir / "index.html").as_uri())
+        tab.wait_for_load_state("load")
+        headline = tab.inner_text("#card-authors")
+        tab.screenshot(path=str(report_dir / "screenshot.png"), full_page=True)
+        browser.close()
+    assert problems == []
+    assert str(manifest["rows"]["papers"]["read"]) in headline
+    assert (report_dir / "screenshot.png").stat().st_size > 10_000

@@ -6,26 +6,12 @@ only drives it. Set SKIP_BROWSER_TESTS=1 on a machine that cannot install it.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from pipeline.report import build_report
-
-ENSURE = Path(__file__).with_name("ensure_chromium.sh")
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    if os.environ.get("SKIP_BROWSER_TESTS") == "1":
-        pytest.skip("SKIP_BROWSER_TESTS=1")
-    done = subprocess.run(["sh", str(ENSURE)], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        pytest.fail(f"cannot provide chromium: {done.stderr.strip()[-500:]}")
-    return done.stdout.strip().splitlines()[-1]
-
+from tests.conftest import CHROMIUM_ARGS
 
 @pytest.fixture()
 def page(chromium, run_inputs, tmp_path):
@@ -36,8 +22,7 @@ def page(chromium, run_inputs, tmp_path):
     with sync_playwright() as driver:
         browser = driver.chromium.launch(
             executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=CHROMIUM_ARGS,
         )
         tab = browser.new_page(viewport={"width": 1366, "height": 900})
         tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
