@@ -4,6 +4,11 @@ Order of trust: an independent source about this very paper decides first (verif
 suspect on partial overlap); then a displacement confirmed several times and contradicted nowhere
 (corrected, or mismatch for rows whose list is shown to belong to another title); then weak signals
 (suspect); otherwise unverified. The functions work on one table (one source file) at a time.
+
+Rows stay columnar: a row's best-known authors are a *reference* (to a table row whose list it
+takes, or to a new list for the few rows a source respells), and its evidence goes straight into
+an `EvidenceLog` in row order. Only rows an independent source speaks about get a Python
+`RowDecision`; the many rows a displacement decides are a (source row, hypothesis) pair.
 """
 
 from __future__ import annotations
@@ -11,59 +16,50 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pipeline.reconcile.affiliation import abstract_orgs, affiliation_verdict, heading_orgs, vocabulary
+from pipeline.reconcile.affiliation import abstract_orgs, affiliation_verdict, heading_orgs
 from pipeline.reconcile.anchors import Anchor, cross_source_verdict
 from pipeline.reconcile.displacement import Realignment, find_realignments
-from pipeline.reconcile.index import SAME_LIST, ListIndex
+from pipeline.reconcile.evidence import EvidenceLog
+from pipeline.reconcile.index import SAME_LIST
 from pipeline.reconcile.names import damaged_name, list_similarity, person_score
-from pipeline.reconcile.recurrence import Recurrence, find_recurrence
+from pipeline.reconcile.view import TableView
 
-Evidence = dict[str, str]
+Evidence = tuple[str, str, str]  # signal, detail, source
 Author = dict[str, str | None]
-
-
-@dataclass(frozen=True)
-class TableView:
-    """One accepted-papers table in row order, with the indexes every signal shares."""
-
-    paper_ids: tuple[int, ...]
-    authors: tuple[tuple[Author, ...], ...]
-    sources: tuple[str, ...]  # "file:line" of each row, for evidence
-    abstracts: tuple[str | None, ...]
-    organisations: tuple[str | None, ...]  # notes heading organisation linked to the row
-    index: ListIndex
-    recurrence: Recurrence
-
-    @classmethod
-    def build(cls, paper_ids, authors, sources, abstracts, organisations) -> TableView:
-        names = [tuple(a["name"] for a in row if a.get("name")) for row in authors]
-        index = ListIndex.build(names)
-        return cls(tuple(paper_ids), tuple(tuple(r) for r in authors), tuple(sources), tuple(abstracts),
-                   tuple(organisations), index, find_recurrence(index))
-
-    def names(self, row: int) -> tuple[str, ...]:
-        return self.index.lists[row]
-
-    def where(self, row: int) -> str:
-        return f"row {self.paper_ids[row]} ({self.sources[row]})"
 
 
 @dataclass
 class RowDecision:
-    """What the reconciliation concluded for one row."""
+    """What an independent source made of one row; `authors_row` names the table row whose list
+    is the best-known one, `authors` a new list (names respelled or taken from the source)."""
 
     status: str = "unverified"
+    authors_row: int | None = None
     authors: list[Author] | None = None
     evidence: list[Evidence] = field(default_factory=list)
     source_row: int | None = None  # table row the corrected list was taken from
 
     def add(self, signal: str, detail: str, source: str) -> None:
-        self.evidence.append({"signal": signal, "detail": detail, "source": source})
+        self.evidence.append((signal, detail, source))
+
+
+@dataclass
+class TableDecisions:
+    """One table's verdicts: status per row, authors as references, evidence in row order.
+
+    `authors_ref[row]` is a table row (its `authors_raw` is the best-known list), `size + k` for
+    `new_lists[k]`, or None (no known list)."""
+
+    statuses: list[str]
+    authors_ref: list[int | None]
+    new_lists: list[list[Author]]
+    evidence: EvidenceLog
 
 
 def confirmations(view: TableView, anchors: dict[int, Anchor]) -> dict[int, set[int]]:
     """Title position -> rows whose list names the title's source authors (its own row included)."""
-    return {pos: set(view.index.lookup(anchor.names)) for pos, anchor in anchors.items()}
+    found = view.index.lookup_many({pos: anchor.names for pos, anchor in anchors.items()})
+    return {pos: set(rows) for pos, rows in found.items()}
 
 
 def choose_sources(view: TableView, realignments: Sequence[Realignment]) -> tuple[dict[int, tuple[int, Realignment]], set[int]]:
@@ -77,12 +73,14 @@ def choose_sources(view: TableView, realignments: Sequence[Realignment]) -> tupl
                 offers.setdefault(title, []).append((source, hypothesis))
     chosen: dict[int, tuple[int, Realignment]] = {}
     conflicted: set[int] = set()
+    group_of = view.recurrence.group_of
     for title, options in offers.items():
-        options.sort(key=lambda o: (-len(o[1].supporters), abs(o[1].delta)))
+        if len(options) > 1:
+            options.sort(key=lambda o: (-len(o[1].supporters), abs(o[1].delta)))
         best_source = options[0][0]
-        group = view.recurrence.group_of[best_source]
-        if all(view.recurrence.group_of[s] == group
-               or list_similarity(view.names(s), view.names(best_source)) >= SAME_LIST for s, _ in options):
+        group = group_of[best_source]
+        if all(group_of[s] == group or list_similarity(view.names(s), view.names(best_source)) >= SAME_LIST
+               for s, _ in options):
             chosen[title] = options[0]
         else:
             conflicted.add(title)
@@ -105,31 +103,39 @@ def decide_from_anchor(row: int, anchor: Anchor, matches: set[int], view: TableV
     decision.add("cross_source", f"{anchor.kind} lists {len(anchor.names)} authors: {', '.join(anchor.names)}; "
                  f"{verdict} with the table (similarity {similarity:.2f})", anchor.source)
     if verdict == "agree":
-        repaired = repair_damaged_names(view.authors[row], anchor.names)
-        if repaired is None:
-            decision.status, decision.authors = "verified", [dict(a) for a in view.authors[row]]
-            return decision
-        decision.status, decision.authors = "corrected", repaired
-        for before, after in zip(view.authors[row], repaired):
-            if before["name"] != after["name"]:
-                decision.add("damaged_name", f"'{before['name']}' repaired to '{after['name']}' as the source "
-                             "spells it", anchor.source)
+        decision.status, decision.authors_row = "verified", row
+        if _respell(decision, view.authors_of(row) if row in view.damaged else [], anchor):
+            decision.status = "corrected"
         return decision
     if verdict == "partial":
-        decision.status, decision.authors = "suspect", list(view.authors[row])
+        decision.status, decision.authors_row = "suspect", row
         return decision
     others = sorted(matches - {row}, key=lambda r: (r != chosen.get(row, (None,))[0], abs(r - row)))
     decision.status = "corrected"
     if others:
         source = others[0]
-        decision.authors, decision.source_row = [dict(a) for a in view.authors[source]], source
+        decision.authors_row, decision.source_row = source, source
         decision.add("displacement", f"these authors appear in the table on {view.where(source)}; "
-                     "names and affiliations taken from there", view.sources[source])
+                     "names and affiliations taken from there", view.source(source))
+        _respell(decision, view.authors_of(source) if source in view.damaged else [], anchor)
         if row in chosen and chosen[row][0] in matches:
-            decision.add("displacement", _describe(chosen[row][1], view), view.sources[row])
+            decision.add("displacement", _describe(chosen[row][1], view), view.source(row))
     else:
         decision.authors = [{"name": n, "affiliation": None} for n in anchor.names]
     return decision
+
+
+def _respell(decision: RowDecision, table_authors: list[Author], anchor: Anchor) -> bool:
+    """Take `table_authors` with their damaged names spelled as the source has them, if any was."""
+    repaired = repair_damaged_names(table_authors, anchor.names)
+    if repaired is None:
+        return False
+    decision.authors_row, decision.authors = None, repaired
+    for before, after in zip(table_authors, repaired):
+        if before["name"] != after["name"]:
+            decision.add("damaged_name", f"'{before['name']}' repaired to '{after['name']}' as the source "
+                         "spells it", anchor.source)
+    return True
 
 
 def repair_damaged_names(authors: Sequence[Author], source_names: Sequence[str]) -> list[Author] | None:
@@ -146,100 +152,133 @@ def repair_damaged_names(authors: Sequence[Author], source_names: Sequence[str])
     return repaired if changed else None
 
 
-def decide_from_realignment(row: int, source: int, hypothesis: Realignment, view: TableView) -> RowDecision:
-    """Corrected from a confirmed displacement (affiliations from the source row)."""
-    decision = RowDecision(status="corrected", authors=[dict(a) for a in view.authors[source]], source_row=source)
-    decision.add("displacement", _describe(hypothesis, view) + f"; list taken from {view.where(source)}",
-                 view.sources[source])
-    return decision
+@dataclass
+class _Table:
+    """What the first pass learnt about a table, for the second (row-ordered) pass."""
+
+    view: TableView
+    anchors: dict[int, list[Anchor]]
+    decided: dict[int, RowDecision]  # rows an independent source speaks about
+    chosen: dict[int, tuple[int, Realignment]]
+    uncertain: set[int]
+    claims: dict[int, tuple[int, str | int]]  # list group -> (title row it belongs to, source or row)
+    descriptions: dict[int, str] = field(default_factory=dict)  # id(hypothesis) -> _describe
+
+    def describe(self, hypothesis: Realignment) -> str:
+        key = id(hypothesis)
+        if key not in self.descriptions:
+            self.descriptions[key] = _describe(hypothesis, self.view)
+        return self.descriptions[key]
+
+    def cited(self, claim: tuple[int, str | int]) -> str:
+        return claim[1] if isinstance(claim[1], str) else self.view.source(claim[1])
+
+    def realigned(self, row: int) -> bool:
+        """The row takes another list group's list from a chosen realignment (and no source spoke)."""
+        group_of = self.view.recurrence.group_of
+        return row not in self.decided and row in self.chosen and group_of[self.chosen[row][0]] != group_of[row]
 
 
-def decide_consistent(row: int, source: int, hypothesis: Realignment, view: TableView) -> RowDecision:
-    """A confirmed displacement gives this row the list it already shows: its recurrence is explained."""
-    decision = RowDecision(status="unverified")
-    decision.add("displacement", _describe(hypothesis, view) + f"; it assigns this row the list it shows "
-                 f"(also on {view.where(source)}), so the copies elsewhere are the displaced ones", view.sources[source])
-    return decision
+def _claims(view: TableView, decided: dict[int, RowDecision], chosen: dict[int, tuple[int, Realignment]]) -> dict[int, tuple[int, str | int]]:
+    """List group -> the first title row (in table order) that the evidence gives that list to."""
+    claims: dict[int, tuple[int, str | int]] = {}
+    group_of = view.recurrence.group_of
+    for row in sorted(decided.keys() | chosen.keys()):
+        decision = decided.get(row)
+        if decision is None:  # decided by a realignment alone (corrected, or its own list confirmed)
+            source = chosen[row][0]
+            claims.setdefault(group_of[source], (row, source))
+            continue
+        if row in chosen and decision.status != "verified":
+            claims.setdefault(group_of[chosen[row][0]], (row, decision.evidence[0][2]))
+        if decision.source_row is not None:
+            claims.setdefault(group_of[decision.source_row], (row, decision.evidence[0][2]))
+        elif decision.status == "verified" and view.recurrence.is_suspicious(row):
+            claims.setdefault(group_of[row], (row, decision.evidence[0][2]))
+    return claims
 
 
-def weak_signals(row: int, view: TableView, known_orgs: frozenset[str], uncertain: set[int],
-                 authors: Sequence[Author]) -> list[Evidence]:
-    """Evidence that the row's list may be wrong, none of it conclusive; `authors` is the list whose
-    affiliations are checked (the corrected one when there is one)."""
-    found: list[Evidence] = []
+def weak_signals(row: int, view: TableView, uncertain: set[int], affiliations) -> list[tuple[str, str, str, bool]]:
+    """(signal, detail, source, weak) evidence that the row's list may be wrong, none of it
+    conclusive; `affiliations()` gives the affiliations of the list to check (the corrected one
+    when there is one), asked for only when a source names an organisation."""
+    found: list[tuple[str, str, str, bool]] = []
     recurrence = view.recurrence
     others = recurrence.others(row)
     if others:
         ids = ", ".join(str(view.paper_ids[o]) for o in others[:10])
-        kind = "systematically " if recurrence.is_suspicious(row) else ""
-        found.append({"signal": "recurring_list", "detail": f"the same list appears {kind}on rows {ids}",
-                      "source": view.sources[row], "weak": str(recurrence.is_suspicious(row))})
-    orgs = heading_orgs(view.organisations[row]) or abstract_orgs(view.abstracts[row], known_orgs)
-    verdict = affiliation_verdict(orgs, [a.get("affiliation") for a in authors], known_orgs)
-    if verdict:
-        names = " / ".join(sorted(t for org in orgs for t in org))
-        found.append({"signal": "affiliation", "detail": f"organisation named for the paper ({names}) "
-                      f"{'matches' if verdict == 'agree' else 'is absent from'} the table's affiliations",
-                      "source": view.sources[row], "weak": str(verdict == "contradict")})
-    damaged = [(n, damaged_name(n)) for n in view.names(row)]
-    for name, why in damaged:
-        if why:
-            found.append({"signal": "damaged_name", "detail": f"'{name}' looks {why}", "source": view.sources[row],
-                          "weak": "True"})
+        suspicious = recurrence.is_suspicious(row)
+        kind = "systematically " if suspicious else ""
+        found.append(("recurring_list", f"the same list appears {kind}on rows {ids}", view.source(row), suspicious))
+    orgs = view.organisations_of(row)
+    if orgs:
+        verdict = affiliation_verdict(orgs, affiliations(), view.known_orgs)
+        if verdict:
+            names = " / ".join(sorted(t for org in orgs for t in org))
+            found.append(("affiliation", f"organisation named for the paper ({names}) "
+                          f"{'matches' if verdict == 'agree' else 'is absent from'} the table's affiliations",
+                          view.source(row), verdict == "contradict"))
+    for name, why in view.damaged.get(row, ()):
+        found.append(("damaged_name", f"'{name}' looks {why}", view.source(row), True))
     if row in uncertain:
-        found.append({"signal": "displacement", "detail": "between confirmations of a displacement and a "
-                      "contradicting source: where the shift ends is unknown", "source": view.sources[row],
-                      "weak": "True"})
+        found.append(("displacement", "between confirmations of a displacement and a contradicting source: "
+                      "where the shift ends is unknown", view.source(row), True))
     return found
 
 
-def reconcile_table(view: TableView, anchors: dict[int, Anchor]) -> list[RowDecision]:
-    """Decide every row of one table; `anchors` maps row position to its best independent source."""
-    size = len(view.paper_ids)
-    matches = confirmations(view, anchors)
-    realignments = find_realignments(matches, size)
+def reconcile_table(view: TableView, anchors: dict[int, list[Anchor]]) -> TableDecisions:
+    """Decide every row of one table; `anchors` maps row position to its independent sources, best first."""
+    best = {pos: found[0] for pos, found in anchors.items()}
+    matches = confirmations(view, best)
+    realignments = find_realignments(matches, len(view.paper_ids))
     chosen, conflicted = choose_sources(view, realignments)
     uncertain = {t for h in realignments for lo, hi in h.uncertain for t in range(lo, hi + 1)} | conflicted
-    decisions: list[RowDecision | None] = [None] * size
-    claims: dict[int, tuple[int, str]] = {}  # list group -> (title row it belongs to, source)
-    for row in range(size):
-        if row in anchors:
-            decisions[row] = decide_from_anchor(row, anchors[row], matches[row], view, chosen)
-        elif row in chosen and view.recurrence.group_of[chosen[row][0]] != view.recurrence.group_of[row]:
-            decisions[row] = decide_from_realignment(row, *chosen[row], view)
-        elif row in chosen:
-            decisions[row] = decide_consistent(row, *chosen[row], view)
-        decision = decisions[row]
-        if row in chosen and decision and decision.status != "verified":
-            cited = anchors[row].source if row in anchors else view.sources[chosen[row][0]]
-            claims.setdefault(view.recurrence.group_of[chosen[row][0]], (row, cited))
-        if decision and decision.source_row is not None:
-            claims.setdefault(view.recurrence.group_of[decision.source_row], (row, decision.evidence[0]["source"]))
-        elif decision and decision.status == "verified" and view.recurrence.is_suspicious(row):
-            claims.setdefault(view.recurrence.group_of[row], (row, decision.evidence[0]["source"]))
-    known_orgs = vocabulary([a.get("affiliation") for a in authors] for authors in view.authors)
-    return [_finish(row, decisions[row], claims, view, known_orgs, uncertain) for row in range(size)]
+    decided = {row: decide_from_anchor(row, anchor, matches[row], view, chosen) for row, anchor in sorted(best.items())}
+    table = _Table(view, anchors, decided, chosen, uncertain, _claims(view, decided, chosen))
+    result = TableDecisions([], [], [], EvidenceLog())
+    for row in range(len(view.paper_ids)):
+        _finish(row, table, result)
+    return result
 
 
-def _finish(row: int, decision: RowDecision | None, claims: dict[int, tuple[int, str]], view: TableView,
-            known_orgs: frozenset[str], uncertain: set[int]) -> RowDecision:
-    """Rows no source decided: mismatch if their list belongs elsewhere, suspect on weak signals."""
-    checked = decision.authors if decision and decision.authors is not None else view.authors[row]
-    weak = weak_signals(row, view, known_orgs, uncertain, checked)
-    if decision is None or (decision.status == "unverified" and decision.evidence):
-        decision = decision or RowDecision()
-        claim = claims.get(view.recurrence.group_of[row])
+def _finish(row: int, table: _Table, result: TableDecisions) -> None:
+    """The row's status, authors and evidence, in evidence order: its source or displacement first,
+    then the mismatch claim, the weak signals, and the further sources."""
+    view, log = table.view, result.evidence
+    decision = table.decided.get(row)
+    status, authors_row, authors, explained = "unverified", None, None, False
+    if decision is not None:
+        status, authors_row, authors = decision.status, decision.authors_row, decision.authors
+        for item in decision.evidence:
+            log.add(*item)
+    elif row in table.chosen:
+        source, hypothesis = table.chosen[row]
+        if table.realigned(row):
+            status, authors_row = "corrected", source
+            log.add("displacement", table.describe(hypothesis) + f"; list taken from {view.where(source)}",
+                    view.source(source))
+        else:
+            log.add("displacement", table.describe(hypothesis) + f"; it assigns this row the list it shows "
+                    f"(also on {view.where(source)}), so the copies elsewhere are the displaced ones", view.source(source))
+            explained = True
+    checked = authors_row if authors_row is not None else row
+    weak = weak_signals(row, view, table.uncertain, lambda: [a.get("affiliation") for a in (
+        authors if authors is not None else view.authors_of(checked))])
+    if status == "unverified":
+        claim = table.claims.get(view.recurrence.group_of[row])
         if claim and claim[0] != row:
-            decision.status = "mismatch"
-            decision.add("displacement", f"this row's list belongs to {view.where(claim[0])}", claim[1])
-        elif any(item["weak"] == "True" for item in weak) and not _explained(decision, row, claims, view):
-            decision.status, decision.authors = "suspect", list(view.authors[row])
-    for item in weak:
-        decision.add(item["signal"], item["detail"], item["source"])
-    return decision
-
-
-def _explained(decision: RowDecision, row: int, claims: dict[int, tuple[int, str]], view: TableView) -> bool:
-    """True when a confirmed displacement assigns the row its own (recurring) list."""
-    claim = claims.get(view.recurrence.group_of[row])
-    return bool(decision.evidence) and claim is not None and claim[0] == row
+            status = "mismatch"
+            log.add("displacement", f"this row's list belongs to {view.where(claim[0])}", table.cited(claim))
+        elif any(item[3] for item in weak) and not (explained and claim is not None and claim[0] == row):
+            status, authors_row = "suspect", row
+    for signal, detail, source, _ in weak:
+        log.add(signal, detail, source)
+    for extra in table.anchors.get(row, [])[1:]:
+        log.add("cross_source", f"{extra.kind} also lists: {', '.join(extra.names)}", extra.source)
+    log.end_row()
+    result.statuses.append(status)
+    if authors is not None:
+        result.authors_ref.append(len(view.paper_ids) + len(result.new_lists))
+        result.new_lists.append(authors)
+    else:
+        result.authors_ref.append(authors_row)

@@ -3,12 +3,18 @@
 Two papers by exactly the same people happen; the same list on three rows, or many lists each
 repeating at the same row distance, is the mark of a displaced column (e.g. a block of lists
 repeated down the table). Only that systematic kind of recurrence makes a row suspect.
+
+Equal lists (the same names in any order) are grouped by a polars group-by; only the first row of
+each distinct list is blocked against the index, and only its candidates from other groups are
+scored fuzzily, so the work grows with the table, not with its square.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
 
 from pipeline.reconcile.index import ListIndex
 
@@ -20,7 +26,7 @@ MIN_SYSTEMATIC = 3
 class Recurrence:
     """Row positions grouped by the list they show; `group_of[row]` is the group's first row."""
 
-    group_of: tuple[int, ...]
+    group_of: list[int]
     members: dict[int, tuple[int, ...]]
     systematic_distances: frozenset[int]
 
@@ -36,42 +42,54 @@ class Recurrence:
         return any(abs(other - row) in self.systematic_distances for other in self.others(row))
 
 
-def _union_find_groups(index: ListIndex) -> list[int]:
-    """Group rows whose lists match (exact key first, fuzzy lookup for the rest)."""
-    parent = list(range(len(index.lists)))
+def _exact_groups(index: ListIndex) -> pl.DataFrame:
+    """(row, rep): every row with names and the first row showing the same names in any order."""
+    lists = index.names.group_by("row").agg(pl.col("name").sort().alias("sorted_names"))
+    return lists.select("row", pl.col("row").min().over("sorted_names").alias("rep"))
 
-    def find(row: int) -> int:
-        while parent[row] != row:
-            parent[row] = parent[parent[row]]
-            row = parent[row]
-        return row
 
-    first_by_key: dict[tuple[str, ...], int] = {}
-    for row, names in enumerate(index.lists):
-        if not names:
-            continue
-        key = tuple(sorted(names))
-        if key in first_by_key:
-            parent[find(row)] = find(first_by_key[key])
-            continue
-        first_by_key[key] = row
-        for other in index.lookup(names):
-            if other != row:
-                root_a, root_b = find(row), find(other)
-                parent[max(root_a, root_b)] = min(root_a, root_b)
-    return [find(row) for row in range(len(parent))]
+def _fuzzy_edges(index: ListIndex, exact: pl.DataFrame) -> list[tuple[int, int]]:
+    """(rep, rep) pairs of distinct lists that name the same people (spelling differs)."""
+    reps = exact["rep"].unique()
+    pairs = index.block_rows(reps).join(exact.rename({"rep": "other_rep"}), on="row")
+    pairs = pairs.filter(pl.col("other_rep") != pl.col("qid"))
+    if pairs.is_empty():
+        return []
+    query_lists = index.lists_of(set(pairs["qid"].to_list()))
+    matched = {(qid, row) for qid, row, _ in index.score(pairs.select("qid", "row"), query_lists.__getitem__)}
+    return [(qid, other) for qid, row, other in pairs.select("qid", "row", "other_rep").iter_rows() if (qid, row) in matched]
+
+
+def _component_minimum(edges: list[tuple[int, int]]) -> dict[int, int]:
+    """Union-find over the edges: each node -> the smallest node of its component."""
+    parent: dict[int, int] = {}
+
+    def find(node: int) -> int:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for a, b in edges:
+        root_a, root_b = find(a), find(b)
+        parent[max(root_a, root_b)] = min(root_a, root_b)
+    return {node: find(node) for node in parent}
 
 
 def find_recurrence(index: ListIndex) -> Recurrence:
     """Group equal lists and find the row distances at which several different lists repeat."""
-    roots = _union_find_groups(index)
-    grouped: dict[int, list[int]] = {}
-    for row, root in enumerate(roots):
-        grouped.setdefault(root, []).append(row)
-    members = {min(rows): tuple(rows) for rows in grouped.values() if len(rows) > 1}
-    group_of = tuple(min(grouped[root]) for root in roots)
-    distances: Counter[int] = Counter()
-    for rows in members.values():
-        distances.update({b - a for a, b in zip(rows, rows[1:])})
-    systematic = frozenset(d for d, count in distances.items() if count >= MIN_SYSTEMATIC)
-    return Recurrence(group_of, members, systematic)
+    exact = _exact_groups(index)
+    group = np.arange(index.size, dtype=np.int64)
+    group[exact["row"].to_numpy()] = exact["rep"].to_numpy()
+    merged = np.arange(index.size, dtype=np.int64)
+    for node, root in _component_minimum(_fuzzy_edges(index, exact)).items():
+        merged[node] = root
+    group = merged[group]
+    rows = pl.DataFrame({"row": np.arange(index.size, dtype=np.int64), "group": group})
+    grouped = rows.filter(pl.len().over("group") > 1).group_by("group").agg(pl.col("row").sort())
+    members = {g: tuple(r) for g, r in grouped.iter_rows()}
+    gaps = (rows.filter(pl.len().over("group") > 1).sort("group", "row")
+            .select(pl.col("row").diff().over("group").alias("gap")).drop_nulls()["gap"].value_counts())
+    systematic = frozenset(gaps.filter(pl.col("count") >= MIN_SYSTEMATIC)["gap"].to_list())
+    return Recurrence(group.tolist(), members, systematic)

@@ -150,3 +150,15 @@ def test_explain_shows_status_both_author_lists_and_evidence():
     console.print(explain_paper(result.papers, 4))
     text = console.export_text()
     assert "corrected" in text and "cross_source" in text and "Ann Surdman" in text and "Ann Surbbman" in text
+
+
+def test_a_source_finds_its_one_author_row_despite_a_truncated_name():
+    truth = people(20)
+    truth[3] = [("Shuhei Godaman", "Orgd Labs")]
+    shown = list(truth)
+    shown[3], shown[11] = truth[11], [("Shuhei", "Orgd Labs")]
+    papers = run(shown, notes_frame({4: ["Shuhei Godaman"]})).papers
+    assert papers["author_status"][3] == "corrected"
+    assert papers["authors"][3].to_list() == [{"name": "Shuhei", "affiliation": "Orgd Labs"}]  # taken from row 12
+    assert "row 12" in papers["author_evidence"][3][1]["detail"]
+    assert papers["author_status"][11] == "mismatch"
