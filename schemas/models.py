@@ -75,6 +75,15 @@ def _metadata(key: list[str], warning_checks: list[str]) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, "key": key, "warning_checks": warning_checks}
 
 
+def _match_score_field() -> Any:
+    """The score `link_to_papers` keeps beside every link it makes (notes and program alike)."""
+    return pa.Field(
+        nullable=True,
+        in_range={"min_value": 0.0, "max_value": 100.0},
+        description="Fuzzy title-match score against papers.title, 0-100 (rapidfuzz scale).",
+    )
+
+
 def _list(inner: pl.DataType | type[pl.DataType], description: str, **kwargs: Any) -> Any:
     return pa.Field(dtype_kwargs={"inner": inner}, description=description, **kwargs)
 
@@ -229,11 +238,7 @@ class PaperNotesModel(pa.DataFrameModel):
     abstract_zh: pl.String = pa.Field(nullable=True, description="Chinese abstract.")
     comment_zh: pl.String = pa.Field(nullable=True, description="The note author's comment.")
     paper_id: pl.Int64 = pa.Field(nullable=True, ge=1, description="Matched papers.paper_id.")
-    match_score: pl.Float64 = pa.Field(
-        nullable=True,
-        in_range={"min_value": 0.0, "max_value": 100.0},
-        description="Fuzzy title-match score against papers.title, 0-100 (rapidfuzz scale).",
-    )
+    match_score: pl.Float64 = _match_score_field()
     source_file: pl.String = pa.Field(description="Raw file the note came from.")
     source_line: pl.Int64 = pa.Field(ge=1, description="1-based line of the note's heading.")
 
@@ -308,11 +313,7 @@ class ProgramModel(pa.DataFrameModel):
     authors: pl.List = _list(pl.String, "Author names, in order.")
     abstract: pl.String = pa.Field(nullable=True, description="Abstract on the program.")
     paper_id: pl.Int64 = pa.Field(nullable=True, ge=1, description="Matched papers.paper_id.")
-    match_score: pl.Float64 = pa.Field(
-        nullable=True,
-        in_range={"min_value": 0.0, "max_value": 100.0},
-        description="Fuzzy title-match score against papers.title, 0-100 (rapidfuzz scale).",
-    )
+    match_score: pl.Float64 = _match_score_field()
     source_file: pl.String = pa.Field(description="Raw file the entry came from.")
     source_line: pl.Int64 = pa.Field(ge=1, description="1-based line of the entry.")
 
