@@ -1,4 +1,5 @@
-"""Rebuild `pipeline/encoding/char_prior.json`: per-character frequencies of non-CJK characters.
+"""Rebuild `pipeline/encoding/char_prior.json` (per-character frequencies of non-CJK characters) and
+`pipeline/encoding/zh_words.marshal.zlib` (the default Chinese word model as a precomputed trie).
 
 Run by hand (`.venv/bin/python bench/build_char_prior.py`); the repair stage only reads the JSON so a
 run never pays the seconds this takes. Sources, all offline in the `wordfreq` package:
@@ -9,6 +10,7 @@ a French "é") and emoji/symbol tokens of the English list.
 from __future__ import annotations
 
 import json
+from importlib import metadata
 import math
 import unicodedata
 from collections import defaultdict
@@ -50,7 +52,19 @@ def symbol_frequencies() -> dict[str, float]:
     return out
 
 
+def write_word_table() -> None:
+    """The wordfreq Chinese word model as the compact table `language.word_model` loads first."""
+    from pipeline.encoding import language
+
+    model = language.build_word_model(language._wordfreq_frequencies(), language.WORD_TABLE_MAX_LENGTH,
+                                      "wordfreq")
+    size = language.write_word_table(model)
+    print(f"wrote {len(model.best_use)} characters' word trie ({size / 1e6:.2f} MB) to "
+          f"{language.WORD_TABLE_PATH} (wordfreq {metadata.version('wordfreq')})")
+
+
 def main() -> None:
+    write_word_table()
     letters = latin_letter_frequencies()
     symbols = symbol_frequencies()
     table = {

@@ -11,10 +11,12 @@ between pictographs).
 from __future__ import annotations
 
 import json
+import marshal
 import math
 import os
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +24,9 @@ from pathlib import Path
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 FLOOR = math.log(1e-9)
 PRIOR_PATH = Path(__file__).with_name("char_prior.json")
+WORD_TABLE_PATH = Path(__file__).with_name("zh_words.marshal.zlib")
+WORD_TABLE_FORMAT = "zh-word-trie/1"
+WORD_TABLE_MAX_LENGTH = 4
 
 PUNCTUATION_FREQUENCY: dict[str, float] = {
     # Rough per-token frequencies in mixed Chinese/English prose; only their order matters much.
@@ -42,14 +47,58 @@ PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "【": "】", "
 CLOSERS = {close: open_ for open_, close in PAIRS.items() if open_ not in "„‚"}
 
 
+Trie = dict[str, tuple[float | None, "Trie | None"]]
+"""A character trie: char -> (log-probability of the word ending here or None, children or None)."""
+
+
 @dataclass(frozen=True)
 class WordModel:
-    """Log-probabilities of Chinese words, with every proper prefix of a longer word."""
+    """Log-probabilities of Chinese words, as a character trie (one small-dict lookup per step)."""
 
-    words: dict[str, float]
-    prefixes: frozenset[str]
+    trie: Trie
     max_length: int
     best_use: dict[str, float]  # per character: log-probability of the likeliest word containing it
+    source: str = "wordfreq"  # the `RepairConfig.word_source` it was loaded for
+
+    @classmethod
+    def from_logps(cls, logps: dict[str, float], max_length: int, source: str = "custom") -> WordModel:
+        """Build the trie from word log-probabilities (words longer than `max_length` are skipped).
+
+        >>> model = WordModel.from_logps({"反馈": -8.0, "反": -9.0}, 4)
+        >>> model.logp("反馈"), model.logp("反"), model.logp("馈")
+        (-8.0, -9.0, None)
+        """
+        nodes: dict = {}
+        best_use: dict[str, float] = {}
+        for word, logp in logps.items():
+            if len(word) > max_length:
+                continue
+            level = nodes
+            for depth, char in enumerate(word):
+                entry = level.setdefault(char, [None, None])
+                if depth == len(word) - 1:
+                    entry[0] = logp
+                else:
+                    level = entry[1] = entry[1] if entry[1] is not None else {}
+            for char in word:
+                if logp > best_use.get(char, FLOOR):
+                    best_use[char] = logp
+        return cls(_freeze(nodes), max_length, best_use, source)
+
+    def logp(self, word: str) -> float | None:
+        """Log-probability of `word`, None when it is not in the model."""
+        level: Trie | None = self.trie
+        entry = None
+        for char in word:
+            if level is None or (entry := level.get(char)) is None:
+                return None
+            level = entry[1]
+        return entry[0] if entry else None
+
+
+def _freeze(nodes: dict) -> Trie:
+    """Lists (mutable while building) to tuples."""
+    return {char: (entry[0], _freeze(entry[1]) if entry[1] else None) for char, entry in nodes.items()}
 
 
 def is_cjk(char: str) -> bool:
@@ -59,22 +108,47 @@ def is_cjk(char: str) -> bool:
 
 @lru_cache(maxsize=4)
 def word_model(source: str = "wordfreq", max_length: int = 4) -> WordModel:
-    """Load (once per process) the Chinese word model; see `RepairConfig.word_source`."""
+    """Load (once per process) the Chinese word model; see `RepairConfig.word_source`.
+
+    The default (wordfreq, up to 4 characters) comes from the precomputed table
+    `zh_words.marshal.zlib` (bench/build_char_prior.py writes it): loading it is a fraction of the
+    time building the trie from wordfreq's list takes. Other choices are built from their source.
+    """
+    if source == "chars" and max_length != 1:
+        return word_model("chars", 1)  # one entry per distinct model
+    if source == "wordfreq" and max_length == WORD_TABLE_MAX_LENGTH:
+        table = load_word_table()
+        if table is not None:
+            return WordModel(table["trie"], max_length, table["best_use"], source)
     frequencies = _jieba_frequencies() if source == "jieba" else _wordfreq_frequencies()
-    if source == "chars":
-        max_length = 1
-    words: dict[str, float] = {}
-    prefixes: set[str] = set()
-    best_use: dict[str, float] = {}
-    for word, frequency in frequencies.items():
-        if len(word) > max_length or frequency <= 0 or not CJK_RE.fullmatch(word):
-            continue
-        words[word] = logp = math.log(frequency)
-        prefixes.update(word[:cut] for cut in range(1, len(word)))
-        for char in word:
-            if logp > best_use.get(char, FLOOR):
-                best_use[char] = logp
-    return WordModel(words, frozenset(prefixes), max_length, best_use)
+    return build_word_model(frequencies, max_length, source)
+
+
+def build_word_model(frequencies: dict[str, float], max_length: int, source: str) -> WordModel:
+    """The word model from per-token frequencies (Han-only words of at most `max_length`)."""
+    logps = {word: math.log(frequency) for word, frequency in frequencies.items()
+             if len(word) <= max_length and frequency > 0 and CJK_RE.fullmatch(word)}
+    return WordModel.from_logps(logps, max_length, source)
+
+
+def load_word_table(path: Path | None = None) -> dict | None:
+    """The precomputed default word model, or None when missing or unreadable (then it is rebuilt)."""
+    try:
+        table = marshal.loads(zlib.decompress((path or WORD_TABLE_PATH).read_bytes()))
+    except (OSError, ValueError, EOFError, TypeError, zlib.error):
+        return None
+    if not isinstance(table, dict) or table.get("format") != WORD_TABLE_FORMAT:
+        return None
+    return table
+
+
+def write_word_table(model: WordModel, path: Path | None = None) -> int:
+    """Store `model` as the precomputed table; returns its size in bytes."""
+    payload = {"format": WORD_TABLE_FORMAT, "max_length": model.max_length, "trie": model.trie,
+               "best_use": model.best_use}
+    data = zlib.compress(marshal.dumps(payload), 9)
+    (path or WORD_TABLE_PATH).write_bytes(data)
+    return len(data)
 
 
 def _wordfreq_frequencies() -> dict[str, float]:
@@ -116,6 +190,12 @@ def _mean_letter_prior() -> dict[str, float]:
     return {char: math.log(p * 0.3) for char, p in total.items()}
 
 
+@lru_cache(maxsize=1)
+def known_letters() -> frozenset[str]:
+    """Every letter some Latin-script language of the prior uses."""
+    return frozenset(_mean_letter_prior())
+
+
 @lru_cache(maxsize=256)
 def letter_prior(context_letters: str) -> dict[str, float]:
     """Letter log-probabilities for a line whose accented letters are `context_letters`.
@@ -146,6 +226,9 @@ def char_prior(char: str, letters: dict[str, float]) -> float:
         return math.log(PUNCTUATION_FREQUENCY[char])
     if char in letters:
         return letters[char]
+    anywhere = _mean_letter_prior()  # a letter of some language the line's letters do not suggest
+    if char in anywhere:
+        return anywhere[char] + math.log(1e-2)
     _, symbols = _prior_tables()
     if char in symbols:
         return symbols[char]

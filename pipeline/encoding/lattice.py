@@ -23,59 +23,92 @@ Edge = tuple[int, int, str, float]
 
 
 def build_edges(options: Sequence[Options], model: WordModel,
-                single: Callable[[str], float]) -> list[Edge]:
-    """All word and single-character edges compatible with the options, ordered by start."""
+                single: Callable[[str], float]) -> tuple[list[list[tuple[str, float]]], list[Edge]]:
+    """Single-character readings per position, and all multi-character word edges compatible with
+    the options (ordered by start).
+
+    Single characters are kept apart because most of them (a damaged position has up to 16
+    candidates) join no word: for the search only the best of them per position matters, and
+    the others' max-marginals follow from the forward and backward scores without an edge each.
+    """
+    singles: list[list[tuple[str, float]]] = []
     edges: list[Edge] = []
-    words, prefixes = model.words, model.prefixes
+    append = edges.append
+    root, max_length = model.trie, model.max_length
     size = len(options)
     for start in range(size):
-        frontier: list[tuple[str, float]] = []
-        for char, local in options[start]:
-            edges.append((start, start + 1, char, single(char) + local))
-            if char in prefixes:
-                frontier.append((char, local))
+        here = options[start]
+        singles.append([(char, single(char) + local) for char, local in here])
+        frontier = []
+        for char, local in here:
+            entry = root.get(char)
+            if entry is not None and entry[1] is not None:
+                frontier.append((entry[1], char, local))
         end = start + 1
-        while frontier and end < size and end - start < model.max_length:
-            grown: list[tuple[str, float]] = []
-            for prefix, local_sum in frontier:
-                for char, local in options[end]:
-                    word = prefix + char
-                    if word in words:
-                        edges.append((start, end + 1, word, words[word] + local_sum + local))
-                    if word in prefixes:
-                        grown.append((word, local_sum + local))
-            frontier = grown
+        while frontier and end < size and end - start < max_length:
+            grown: list = []
+            following = options[end]
             end += 1
-    return edges
+            for children, prefix, local_sum in frontier:
+                for char, local in following:
+                    entry = children.get(char)
+                    if entry is None:
+                        continue
+                    score, deeper = entry
+                    if score is not None:
+                        append((start, end, prefix + char, score + local_sum + local))
+                    if deeper is not None:
+                        grown.append((deeper, prefix + char, local_sum + local))
+            frontier = grown
+    return singles, edges
 
 
-def solve(options: Sequence[Options], model: WordModel,
-          single: Callable[[str], float]) -> tuple[str, list[list[tuple[str, float]]]]:
-    """Best string over the window and, per position, options ranked by max-marginal log-score.
+def solve(options: Sequence[Options], model: WordModel, single: Callable[[str], float],
+          targets: Sequence[int] | None = None) -> tuple[str, dict[int, list[tuple[str, float]]]]:
+    """Best string over the window and, per target position (default: all), options ranked by
+    max-marginal log-score.
 
     >>> from pipeline.encoding.language import WordModel
-    >>> model = WordModel({"反馈": -8.0, "反": -9.0, "后": -7.0, "馈": -12.0}, frozenset({"反"}), 4, {})
+    >>> model = WordModel.from_logps({"反馈": -8.0, "反": -9.0, "后": -7.0, "馈": -12.0}, 4)
     >>> text, ranked = solve([[("后", 0.0), ("反", 0.0)], [("馈", 0.0)]], model, lambda c: -20.0)
     >>> text, [c for c, _ in ranked[0]]
     ('反馈', ['反', '后'])
     """
-    edges = build_edges(options, model, single)
+    singles, edges = build_edges(options, model, single)
     size = len(options)
+    best_single = [max(choices, key=_score) for choices in singles]
     forward = [NEG] * (size + 1)
     back: list[Edge | None] = [None] * (size + 1)
     forward[0] = 0.0
-    for edge in edges:  # by start: forward[start] is final before its edges are relaxed
-        start, end, _, edge_score = edge
-        score = forward[start] + edge_score
-        if score > forward[end]:
-            forward[end], back[end] = score, edge
+    index, count = 0, len(edges)
+    for position in range(size):  # forward[position] is final: every edge ending here started earlier
+        char, score = best_single[position]
+        total = forward[position] + score
+        if total > forward[position + 1]:
+            forward[position + 1], back[position + 1] = total, (position, position + 1, char, score)
+        while index < count and edges[index][0] == position:
+            edge = edges[index]
+            index += 1
+            total = forward[position] + edge[3]
+            if total > forward[edge[1]]:
+                forward[edge[1]], back[edge[1]] = total, edge
     backward = [NEG] * (size + 1)
     backward[size] = 0.0
-    for start, end, _, edge_score in reversed(edges):
-        score = edge_score + backward[end]
-        if score > backward[start]:
-            backward[start] = score
-    return _path(back, size), _marginals(edges, forward, backward, size)
+    index = len(edges) - 1
+    for position in range(size - 1, -1, -1):
+        best = best_single[position][1] + backward[position + 1]
+        while index >= 0 and edges[index][0] == position:
+            _, end, _, score = edges[index]
+            index -= 1
+            if score + backward[end] > best:
+                best = score + backward[end]
+        backward[position] = best
+    wanted = range(size) if targets is None else targets
+    return _path(back, size), _marginals(singles, edges, forward, backward, wanted)
+
+
+def _score(choice: tuple[str, float]) -> float:
+    return choice[1]
 
 
 def _path(back: list[Edge | None], size: int) -> str:
@@ -90,17 +123,25 @@ def _path(back: list[Edge | None], size: int) -> str:
     return "".join(reversed(pieces))
 
 
-def _marginals(edges: list[Edge], forward: list[float], backward: list[float],
-               size: int) -> list[list[tuple[str, float]]]:
-    """For each position, each character's best total score over the paths that choose it."""
-    best: list[dict[str, float]] = [{} for _ in range(size)]
+def _marginals(singles: list[list[tuple[str, float]]], edges: list[Edge], forward: list[float],
+               backward: list[float], targets: Sequence[int]) -> dict[int, list[tuple[str, float]]]:
+    """For each target position, each character's best total score over the paths that choose it."""
+    best: dict[int, dict[str, float]] = {}
+    for position in targets:
+        outside = forward[position] + backward[position + 1]
+        best[position] = {char: outside + score for char, score in singles[position]}
     for start, end, word, score in edges:
-        total = forward[start] + score + backward[end]
-        for offset, char in enumerate(word):
-            seen = best[start + offset]
+        total = None
+        for position in range(start, end):
+            seen = best.get(position)
+            if seen is None:
+                continue
+            if total is None:
+                total = forward[start] + score + backward[end]
+            char = word[position - start]
             if total > seen.get(char, NEG):
                 seen[char] = total
-    return [sorted(scores.items(), key=lambda item: -item[1]) for scores in best]
+    return {index: sorted(scores.items(), key=lambda item: -item[1]) for index, scores in best.items()}
 
 
 def confidence(ranked: list[tuple[str, float]]) -> float:

@@ -9,6 +9,8 @@ window of damaged positions picks them (method 'lost_byte').
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -23,6 +25,8 @@ from pipeline.encoding.lattice import confidence, solve
 from pipeline.encoding.units import candidates, sequence_length, split_units
 from schemas.contracts import conform
 
+SURROGATE_RE = re.compile("[\udc80-\udcff]")
+SEGMENT_RE = re.compile("[\udc80-\udcff]+|[^\udc80-\udcff]+")
 MAX_CANDIDATES = 16  # per damaged character, by frequency alone (the lattice sees these)
 STRONG_DOCUMENT_UNITS = 50  # intact sequences after which every line of the document is suspect
 
@@ -97,21 +101,22 @@ def repair_text(text: str, *, source_file: str = "<stdin>",
     strong = profile.shaped_chars >= STRONG_DOCUMENT_UNITS
     lines = text.split("\n")
     repairs: list[TextRepair] = []
+    solved: dict[tuple, tuple] = {}  # windows searched in this document, by content
     for index, line in enumerate(lines):
         if line.isascii() or not page.shape_re.search(line) and not (strong and _lone_lead(line, page)):
             continue
-        lines[index], changes = repair_line(line, page, profile, config, strong)
+        lines[index], changes = repair_line(line, page, profile, config, strong, solved)
         repairs.extend(TextRepair(source_file, index + 1, *change) for change in changes)
     return RepairResult("\n".join(lines), repairs, profile, config)
 
 
 def repair_line(line: str, page: CodePage, profile: MojibakeProfile, config: RepairConfig,
-                strong: bool = False) -> tuple[str, list[tuple]]:
+                strong: bool = False, solved: dict[tuple, tuple] | None = None) -> tuple[str, list[tuple]]:
     """Repair one line; returns it and its changes as (column, before, after, method, conf, alts)."""
     cut = _cut_line(line, page, profile, strong)
     changes: list[tuple] = [(col, before, after, "ftfy", 1.0, []) for col, before, after in cut.exact]
     if cut.slots:
-        changes.extend(_choose(cut, config))
+        changes.extend(_choose(cut, config, {} if solved is None else solved))
     changes.sort(key=lambda change: change[0])
     repaired = "".join(cut.chars)
     if not changes and config.use_ftfy_fallback and is_bad(line):
@@ -141,26 +146,85 @@ def _cut_line(line: str, page: CodePage, profile: MojibakeProfile, strong: bool)
 
 def _cut_run(line: str, offset: int, run: str, page: CodePage, profile: MojibakeProfile,
              evidence: bool, out: _Line, strong: bool) -> None:
-    """Decode one run of code-page characters into `out`."""
-    units = split_units(run.encode(page.name))
-    shaped = any(u.kind == "intact" or (u.kind == "short" and u.end - u.start > 1) for u in units)
-    for unit in units:
-        piece = run[unit.start:unit.end]
-        column = offset + unit.start + 1
-        if unit.kind == "intact":
-            _add_exact(out, column, piece, unit.text)
-            continue
-        options = _options(unit, piece, run, shaped, evidence, line, offset, page, profile, strong)
-        if options:
-            out.slots.append(_Slot(len(out.chars), column, piece, options))
-            out.chars.append(piece)
+    """Decode one run of code-page characters into `out`.
+
+    The run is re-encoded and decoded as UTF-8 in one C-level call ('surrogateescape' marks every
+    byte that is not part of a well-formed sequence); only those stretches are cut into units.
+    """
+    data = run.encode(page.name)
+    decoded = data.decode("utf-8", "surrogateescape")
+    if not SURROGATE_RE.search(decoded):  # the common case: the whole run re-decodes exactly
+        _add_exact(out, offset + 1, run, decoded)
+        return
+    segments: list[tuple[int, str, list]] = []  # (byte offset, decoded text or '', units)
+    position = 0
+    for match in SEGMENT_RE.finditer(decoded):
+        piece = match.group()
+        if "\udc80" <= piece[0] <= "\udcff":
+            units = split_units(data[position:position + len(piece)])
+            segments.append((position, "", units))
+            position += len(piece)
         else:
-            out.chars.extend(piece)
+            segments.append((position, piece, []))
+            position += len(piece.encode("utf-8"))
+    intact = any(text for _, text, _ in segments)
+    shaped = intact or any(
+        u.kind == "short" and u.end - u.start > 1 for _, _, units in segments for u in units)
+    plain = not intact and _plain_run(line, offset, run)
+    for start, text, units in segments:
+        if text:
+            _add_exact(out, offset + start + 1, run[start:start + len(text.encode("utf-8"))], text)
+            continue
+        for unit in units:
+            piece = run[start + unit.start:start + unit.end]
+            column = offset + start + unit.start + 1
+            if unit.kind == "intact":  # cannot happen after the decoder, kept for safety
+                _add_exact(out, column, piece, unit.text)
+                continue
+            options = _options(unit, piece, run, shaped, evidence, line, offset, page, profile, plain)
+            if options:
+                out.slots.append(_Slot(len(out.chars), column, piece, options))
+                out.chars.append(piece)
+            else:
+                out.chars.extend(piece)
+
+
+TEXT_PUNCTUATION = frozenset("’‘“”–—…•·")
+"""Punctuation that legitimately touches accented letters in clean Latin-script text (café’s)."""
+
+
+def _plain_run(line: str, offset: int, run: str) -> bool:
+    """True when a run with nothing that re-decodes exactly reads as legitimate Latin-script text.
+
+    "é’" in café’s and "áš" in odhlášení would each decode as a CJK character with a lost byte,
+    and evidence elsewhere on the line (or in the document) must not be enough to rewrite them. A
+    run is kept when it sits inside a Latin word (touches an ASCII letter), consists of letters some
+    Latin-script language uses (no capital right after a small letter) and common text
+    punctuation, and ftfy's badness heuristics see no mojibake in it and its neighbours.
+    """
+    before = line[offset - 1] if offset else ""
+    after = line[offset + len(run)] if offset + len(run) < len(line) else ""
+    if not ((before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())):
+        return False
+    letters = language.known_letters()
+    context = before + run + after
+    for index, char in enumerate(run, start=1 if before else 0):
+        previous = context[index - 1] if index else ""
+        following = context[index + 1] if index + 1 < len(context) else ""
+        if char.isalpha():
+            if char not in letters or not (previous.isalpha() or following.isalpha()) or \
+                    (char.isupper() and previous.isalpha() and previous.islower()):
+                return False  # not a letter of a word, or a capital inside a small-letter word
+        elif char not in TEXT_PUNCTUATION or (following.isalpha() and not following.isascii()):
+            return False  # punctuation followed by an accented letter: "è·å–" is 获取
+        elif char == "·" and not (following.isascii() and following.isalpha()):
+            return False  # a middle dot sits between letters (Catalan l·l)
+    return not is_bad(line[max(0, offset - 1):offset + len(run) + 1])
 
 
 def _add_exact(out: _Line, column: int, before: str, after: str) -> None:
     """Record an exact re-decoding, merged with the previous one when they touch."""
-    out.chars.append(after)
+    out.chars.extend(after)
     if out.exact and out.exact[-1][0] + len(out.exact[-1][1]) == column:
         last_column, last_before, last_after = out.exact[-1]
         out.exact[-1] = (last_column, last_before + before, last_after + after)
@@ -169,19 +233,25 @@ def _add_exact(out: _Line, column: int, before: str, after: str) -> None:
 
 
 def _options(unit, piece: str, run: str, shaped: bool, evidence: bool, line: str, offset: int,
-             page: CodePage, profile: MojibakeProfile, strong: bool) -> tuple[str, ...]:
-    """Candidate characters of a short unit, or () when it is better read as legitimate text."""
-    if unit.kind != "short":
+             page: CodePage, profile: MojibakeProfile, plain: bool) -> tuple[str, ...]:
+    """Candidate characters of a short unit, or () when it is better read as legitimate text.
+
+    A lone 2-byte lead touching a letter ("KordÃk", "Straße") keeps itself as a candidate: the
+    language model (letter case, letter frequencies) decides. Any other short unit in a `plain` run
+    (see `_cut_run`) is left alone."""
+    if unit.kind != "short" or not evidence:
         return ()
     data = piece.encode(page.name)
-    if not evidence:
-        return ()
     if len(data) == 1 and not shaped:  # lone leads by themselves: mojibake only touching a letter
         two_byte_run = all(sequence_length(b) == 2 for b in run.encode(page.name))
         if two_byte_run and sequence_length(data[0]) == 2 and \
                 _touches_letter(line, offset, offset + len(run) - 1):
-            keep_literal = () if strong else (piece,)  # in a mojibake document a lone lead is damage
-            return likely_candidates(data, profile.lost_bytes) + keep_literal
+            end = offset + len(run)
+            if plain and end < len(line) and line[end].isalpha():
+                return ()  # inside a word with consistent case: Über, Straße, MÜLLER
+            return (piece,) + likely_candidates(data, profile.lost_bytes)  # ties keep the text
+        return ()
+    if plain:
         return ()
     return likely_candidates(data, profile.lost_bytes)
 
@@ -208,27 +278,31 @@ def likely_candidates(data: bytes, lost: frozenset[int], keep: int = MAX_CANDIDA
     return tuple(sorted(everything, key=alone, reverse=True)[:keep])
 
 
-def _choose(cut: _Line, config: RepairConfig) -> list[tuple]:
-    """Run the lattice over each window of damaged slots and turn the winners into changes."""
+def _choose(cut: _Line, config: RepairConfig, cache: dict[tuple, tuple]) -> list[tuple]:
+    """Run the lattice over each window of damaged slots and turn the winners into changes.
+
+    `cache` holds windows already searched in this document (repeated phrases such as 推荐系统
+    are searched once); it is per document so a run's speed never depends on earlier inputs."""
     model = language.word_model(config.word_source, config.max_word_length)
-    letters = language.letter_prior(_accented_letters(cut))
+    accented = _accented_letters(cut)
+    single = _single_scorer(config.word_source, config.max_word_length, accented)
     changes: list[tuple] = []
     by_position = {slot.position: slot for slot in cut.slots}
     flat = "".join(c if len(c) == 1 and i not in by_position else "\0" for i, c in enumerate(cut.chars))
-    memo: dict[str, float] = {}
-
-    def single(char: str) -> float:
-        if char not in memo:
-            memo[char] = _single(char, model, letters)
-        return memo[char]
 
     for start, end in _windows(cut, model.max_length):
-        options = [_position_options(cut, flat, i, by_position) for i in range(start, end)]
-        text, ranked = solve(options, model, single)
-        for offset, char in enumerate(text):
-            slot = by_position.get(start + offset)
-            if slot is None:
-                continue
+        targets = [i - start for i in range(start, end) if i in by_position]
+        key = _window_key(cut, start, end, targets, by_position, model)
+        solved = cache.get(key) if key is not None else None
+        if solved is None:
+            options = [_position_options(cut, flat, i, by_position, model) for i in range(start, end)]
+            solved = solve(options, model, single, targets)
+            if key is not None:
+                cache[key] = solved
+        text, ranked = solved
+        for offset in targets:
+            char = text[offset]
+            slot = by_position[start + offset]
             cut.chars[slot.position] = char
             if char == slot.before:
                 continue  # read as legitimate text after all
@@ -236,6 +310,48 @@ def _choose(cut: _Line, config: RepairConfig) -> list[tuple]:
             changes.append((slot.column, slot.before, char, "lost_byte",
                             round(confidence(ranked[offset]), 4), alternatives))
     return changes
+
+
+def _window_key(cut: _Line, start: int, end: int, targets: list[int], slots: dict[int, _Slot],
+                model: language.WordModel) -> tuple | None:
+    """What a window's search depends on, when that is only its characters: every damaged slot has
+    Han candidates alone (no context score) and the fixed characters are Han (windows reach over
+    nothing else), so neither the line's language nor its brackets matter. None otherwise."""
+    for offset in targets:
+        if _cjk_options(slots[start + offset].options, model.source, model.max_length) is None:
+            return None
+    return (model.source, model.max_length, tuple(targets), *cut.chars[start:end])
+
+
+class _SingleScores(dict):
+    """Log-score of a character read as a word of its own, computed on first use (a dict: fast)."""
+
+    def __init__(self, model: language.WordModel, letters: dict[str, float]) -> None:
+        super().__init__()
+        self.model, self.letters = model, letters
+
+    def __missing__(self, char: str) -> float:
+        self[char] = score = _single(char, self.model, self.letters)
+        return score
+
+
+@lru_cache(maxsize=256)
+def _single_scorer(source: str, max_length: int, accented: str) -> Callable[[str], float]:
+    """A cached single-character scorer per word model and per line language hint."""
+    scores = _SingleScores(language.word_model(source, max_length), language.letter_prior(accented))
+    return scores.__getitem__
+
+
+@lru_cache(maxsize=65_536)
+def _cjk_options(options: tuple[str, ...], source: str, max_length: int) -> list[tuple[str, float]] | None:
+    """Options of a slot whose candidates are all Han characters (no context score needed), without
+    those the word model has never seen in any word: such a character can only win if every other
+    candidate is unknown too, so they are dropped unless all are. None when a candidate is not Han."""
+    if not all(language.is_cjk(char) for char in options):
+        return None
+    best_use = language.word_model(source, max_length).best_use
+    known = [char for char in options if char in best_use] or list(options)
+    return [(char, 0.0) for char in known]
 
 
 def _accented_letters(cut: _Line) -> str:
@@ -264,12 +380,15 @@ def _windows(cut: _Line, reach: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _position_options(cut: _Line, flat: str, index: int,
-                      slots: dict[int, _Slot]) -> list[tuple[str, float]]:
+def _position_options(cut: _Line, flat: str, index: int, slots: dict[int, _Slot],
+                      model: language.WordModel) -> list[tuple[str, float]]:
     """Options at one position: the fixed character, or each candidate with its context score."""
     slot = slots.get(index)
     if slot is None:
         return [(cut.chars[index], 0.0)]
+    cjk = _cjk_options(slot.options, model.source, model.max_length)
+    if cjk is not None:
+        return cjk
     before = _neighbour(cut, index - 1, slots)
     after = _neighbour(cut, index + 1, slots)
     return [(char, 0.0 if language.is_cjk(char) else
@@ -285,8 +404,9 @@ def _neighbour(cut: _Line, index: int, slots: dict[int, _Slot]) -> str:
 
 def _single(char: str, model: language.WordModel, letters: dict[str, float]) -> float:
     """Log-score of a character read as a word of its own."""
-    if char in model.words:
-        return model.words[char]
+    entry = model.trie.get(char)
+    if entry is not None and entry[0] is not None:
+        return entry[0]
     if language.is_cjk(char):
         return language.FLOOR
     return language.char_prior(char, letters)

@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from pipeline.encoding import mojibake, repair_text
 
+SOFT_HYPHEN = frozenset({0xAD})
+
 CJK = st.text(alphabet="推荐系统用户反馈模型中文的是了在有和与不为个学习数据评估论文（），：。、“”", min_size=1,
               max_size=12)
 ASCII_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8)
@@ -42,3 +44,11 @@ def test_repairing_twice_equals_repairing_once(text: str) -> None:
 @given(TEXT.filter(_no_lost_bytes))
 def test_corruption_without_lost_bytes_is_undone_exactly(text: str) -> None:
     assert repair_text(mojibake(text, "cp1254")).text == text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(ACCENTED_WORD, SYMBOL, ASCII_WORD), min_size=1, max_size=12))
+def test_clean_words_next_to_mojibake_on_the_same_line_are_not_changed(tokens: list[str]) -> None:
+    clean = " ".join(tokens)
+    damaged = mojibake("推荐系统的反馈：", "cp1252", SOFT_HYPHEN)  # ž, š exist in cp1252: one code page
+    assert repair_text(f"{damaged} {clean}").text == f"推荐系统的反馈： {clean}"

@@ -110,3 +110,34 @@ def test_word_sources_use_words_to_restore_a_doubly_damaged_character(source: st
 def test_single_character_model_cannot_use_word_context() -> None:
     text = mojibake("中文 用户反馈", "cp1254", SOFT_HYPHEN)
     assert repair_text(text, config=RepairConfig(word_source="chars")).text != "中文 用户反馈"
+
+
+def test_precomputed_word_table_agrees_with_wordfreq() -> None:
+    import math
+
+    import wordfreq
+
+    from pipeline.encoding import language
+
+    model = language.word_model()
+    frequencies = wordfreq.get_frequency_dict("zh", "best")
+    sample = [w for w in list(frequencies)[::997] if len(w) <= 4 and language.CJK_RE.fullmatch(w)]
+    assert sample
+    for word in sample:
+        assert model.logp(word) == math.log(frequencies[word])
+
+
+def test_missing_word_table_means_building_from_the_source(tmp_path) -> None:
+    from pipeline.encoding import language
+
+    assert language.load_word_table(tmp_path / "absent") is None
+    (tmp_path / "broken").write_bytes(b"not a table")
+    assert language.load_word_table(tmp_path / "broken") is None
+
+
+def test_repeated_damaged_phrase_gets_the_same_repair_each_time() -> None:
+    line = mojibake("他们的反馈与评估", "cp1254", SOFT_HYPHEN)
+    result = repair_text("\n".join([line, "x", line]))
+    first = [(r.column, r.after, r.confidence, r.alternatives) for r in result.repairs if r.line == 1]
+    third = [(r.column, r.after, r.confidence, r.alternatives) for r in result.repairs if r.line == 3]
+    assert first and first == third
