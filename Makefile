@@ -16,6 +16,8 @@ export PREFECT_HOME ?= $(CURDIR)/.state/prefect
 
 RAW ?= raw
 OUTPUT ?= output
+# e.g. BENCH_ARGS="--big 0 --no-dask" (about 8 min) or "--quick" (1× and 10× only)
+BENCH_ARGS ?=
 
 .PHONY: run test bench serve venv clean
 
@@ -44,7 +46,7 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python bench/repair_eval.py
 	$(VENV)/bin/python bench/authors_eval.py
-	$(VENV)/bin/python bench/run_benchmarks.py
+	$(VENV)/bin/python bench/run_benchmarks.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .state .pytest_cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -52,21 +53,61 @@ def summary_table(manifest: dict[str, Any]) -> Table:
     return table
 
 
+def stop_local_api(server: Any) -> None:
+    """Send Prefect's queued logs and events, then stop the server: stopped first, the client retries for minutes."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogHandler
+
+    APILogHandler.flush()
+    EventsWorker.drain_all(timeout=10)
+    server.stop()
+    shutil.rmtree(server.state_dir, ignore_errors=True)
+
+
 @app.command()
 def run(
     raw: Annotated[Path, typer.Option(help="Folder of raw documents (a drop).")] = Path("raw"),
     output: Annotated[Path, typer.Option(help="Output folder, replaced atomically when the run succeeds.")] = Path("output"),
     wait: Annotated[bool, typer.Option(help="Wait for another run on the same output instead of exiting.")] = False,
+    runner: Annotated[str, typer.Option(help="Task runner for the per-document tasks: default or dask.")] = "default",
+    dask_address: Annotated[str | None, typer.Option(help="With --runner dask: scheduler address (tcp://host:8786) "
+                                                          "instead of a local cluster.")] = None,
+    dask_workers: Annotated[int | None, typer.Option(help="With --runner dask and no address: local worker "
+                                                          "processes (default: one per core).")] = None,
 ) -> None:
     """Run the whole flow on a raw drop: repair, parse, detect, validate, emit, check, report."""
-    for key, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
-    from pipeline.flows import clean_conference_drop
+    from pipeline.ingest import check_drop
 
     try:
-        manifest = clean_conference_drop(raw_dir=str(raw), output_dir=str(output), wait_for_lock=wait)
+        check_drop(raw)  # a wrong --raw fails here in a second, not inside the flow
     except PipelineError as error:
         fail(error)
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    if runner not in ("default", "dask"):
+        raise typer.BadParameter(f"{runner!r} is not one of default, dask", param_hint="--runner")
+    if runner != "dask" and (dask_address or dask_workers):
+        raise typer.BadParameter("needs --runner dask", param_hint="--dask-address/--dask-workers")
+    server = None
+    if runner == "dask" and not os.environ.get("PREFECT_API_URL"):
+        # Dask workers are other processes: without one API they share, each starts its own ephemeral server.
+        import tempfile
+
+        from pipeline.server import LocalPrefectServer
+
+        server = LocalPrefectServer(Path(tempfile.mkdtemp(prefix="pipeline-dask-api-")))
+    try:
+        if server is not None:
+            os.environ["PREFECT_API_URL"] = server.start()  # before Prefect is imported; workers inherit it
+        from pipeline.flows import flow_with_runner
+
+        run_flow = flow_with_runner(runner, dask_address=dask_address, dask_workers=dask_workers)
+        manifest = run_flow(raw_dir=str(raw), output_dir=str(output), wait_for_lock=wait)
+    except PipelineError as error:
+        fail(error)
+    finally:
+        if server is not None:
+            stop_local_api(server)
     console.print(summary_table(manifest))
     gx = manifest.get("expectations_success")
     console.print(f"expectations: {'[green]passed[/]' if gx else '[yellow]see report[/]'}   report: {output / manifest['report']}")
@@ -128,6 +169,23 @@ def report(output: Annotated[Path, typer.Option(help="Output folder of a finishe
         raise typer.Exit(3)
     console.print(render_summary(json.loads(path.read_text(encoding="utf-8"))))
     console.print(f"report: {output / 'report' / 'index.html'}")
+
+
+@app.command()
+def schema(
+    dataset: Annotated[str | None, typer.Argument(help="One dataset (papers, program, ...); omit for all.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="md (Markdown) or json.")] = "md",
+) -> None:
+    """Print the data dictionary: every dataset's columns, types, nullability, checks and meaning."""
+    from pipeline.dictionary import dictionary, render_json, render_markdown
+
+    if output_format not in ("md", "json"):
+        raise typer.BadParameter(f"{output_format!r} is not one of md, json", param_hint="--format")
+    try:
+        entries = dictionary([dataset] if dataset else None)
+    except PipelineError as error:
+        fail(error)
+    sys.stdout.write(render_json(entries) if output_format == "json" else render_markdown(entries))
 
 
 @app.command()

@@ -156,7 +156,7 @@ def _run_checkpoint(context: Any, source: Any, name: str, path: Path) -> Dataset
         gx.Checkpoint(
             name=f"{name}_checkpoint",
             validation_definitions=[definition],
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[_SITE])],
+            actions=[],  # no UpdateDataDocsAction: run_expectations builds the Data Docs once, after all checkpoints
             result_format={"result_format": "SUMMARY"},
         )
     )

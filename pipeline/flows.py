@@ -23,9 +23,9 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.context import TaskRunContext
 
-from pipeline import assemble, emit
+from pipeline import assemble, dictionary, emit
 from pipeline.ingest import RawDocument, list_raw_files, read_document
-from pipeline.errors import RawInputError
+from pipeline.errors import PipelineError, RawInputError
 from schemas.contracts import SCHEMA_VERSION, empty_frame
 
 T = TypeVar("T")
@@ -47,12 +47,23 @@ def new_run_id() -> str:
     return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
+def _retry_unless_user_error(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry I/O hiccups, not bad input: a RawInputError fails the same way every time."""
+    try:
+        state.result()
+    except PipelineError:
+        return False
+    except Exception:
+        return True
+    return True
+
+
 def _document_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
     document = parameters["document"]
     return f"{context.task.name}-{document.sha256}-{code_version()}"
 
 
-@task(name="ingest", retries=2, retry_delay_seconds=[1, 4])
+@task(name="ingest", retries=2, retry_delay_seconds=[1, 4], retry_condition_fn=_retry_unless_user_error)
 def ingest_task(raw_dir: Path) -> tuple[list[RawDocument], pl.DataFrame]:
     """Read every raw file; a file that cannot be read becomes an error finding and is skipped."""
     documents, problems = [], []
@@ -85,24 +96,23 @@ def detect_task(datasets: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
 
 
 @task(name="validate")
-def validate_task(datasets: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
-    """Split every dataset into valid rows and quarantine.
+def validate_task(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """Split every dataset into valid rows and quarantine; rows held back at parse time join the quarantine.
 
-    Returns (read, valid, quarantined): `read` is the input plus the findings validation itself
-    made, so that read = valid + quarantined holds for `findings` too.
+    Returns (read, valid, quarantined): `read` is the input, the held-back rows and the findings
+    validation itself made, so that read = valid + quarantined holds for every dataset.
     """
-    from pipeline.validate import validate_all
-
-    results = validate_all(datasets)
+    results = assemble.validate_datasets(datasets, held)
     new_findings = pl.concat([result.findings for result in results.values()], how="vertical")
     valid = {name: result.valid for name, result in results.items()}
     valid["findings"] = pl.concat([valid["findings"], new_findings], how="vertical")
-    read = datasets | {"findings": pl.concat([datasets["findings"], new_findings], how="vertical")}
+    read = assemble.read_datasets(datasets, held)
+    read["findings"] = pl.concat([datasets["findings"], new_findings], how="vertical")
     quarantined = {name: result.quarantined for name, result in results.items()}
     return read, valid, quarantined
 
 
-@task(name="emit", retries=2, retry_delay_seconds=[1, 4])
+@task(name="emit", retries=2, retry_delay_seconds=[1, 4], retry_condition_fn=_retry_unless_user_error)
 def emit_task(staging: Path, valid: dict[str, pl.DataFrame], quarantined: dict[str, pl.DataFrame],
               repaired: list[assemble.RepairedDocument], run_id: str, raw_sha256: dict[str, str]) -> dict[str, Path]:
     for document in repaired:
@@ -110,6 +120,7 @@ def emit_task(staging: Path, valid: dict[str, pl.DataFrame], quarantined: dict[s
         text_path.parent.mkdir(parents=True, exist_ok=True)
         text_path.write_text(document.text, encoding="utf-8")
     emit.write_datasets(staging, {k: v for k, v in quarantined.items() if v.height}, run_id, raw_sha256, quarantine=True)
+    (staging / "DATA_DICTIONARY.md").write_text(dictionary.render_markdown(), encoding="utf-8")
     return emit.write_datasets(staging, valid, run_id, raw_sha256)
 
 
@@ -158,8 +169,9 @@ def clean_conference_drop(raw_dir: str = "raw", output_dir: str = "output", wait
         repaired = timed(timings, "repair", lambda: [f.result() for f in repair_task.map(documents)])
         parsed = timed(timings, "parse", lambda: [f.result() for f in parse_task.map(repaired)])
         combined = timed(timings, "combine", lambda: assemble.combine_documents(parsed, input_findings))
+        combined, held = assemble.hold_back_rejected_rows(combined)  # parse errors never reach detection
         detected = timed(timings, "detect", lambda: detect_task(combined))
-        read, valid, quarantined = timed(timings, "validate", lambda: validate_task(detected))
+        read, valid, quarantined = timed(timings, "validate", lambda: validate_task(detected, held))
         raw_sha256 = {doc.name: doc.sha256 for doc in documents}
         staging = emit.start_staging(output, run_id)
         paths = timed(timings, "emit", lambda: emit_task(staging, valid, quarantined, repaired, run_id, raw_sha256))
@@ -172,6 +184,37 @@ def clean_conference_drop(raw_dir: str = "raw", output_dir: str = "output", wait
         publish_task(staging, output)
     logger.info("run %s published to %s", run_id, output)
     return manifest
+
+
+#: Task runners `pipeline run --runner` accepts; "default" is the flow as declared (Prefect's thread pool).
+RUNNERS = ("default", "dask")
+
+
+def flow_with_runner(runner: str = "default", dask_address: str | None = None, dask_workers: int | None = None) -> Any:
+    """`clean_conference_drop` with the chosen task runner; the flow itself is unchanged.
+
+    "dask" maps the per-document tasks (repair, parse) onto Dask workers in other processes: a
+    LocalCluster of `dask_workers` single-threaded worker processes (default: one per core), or the
+    existing cluster whose scheduler is at `dask_address` (tcp://host:8786). Documents travel to the
+    workers pickled (ingest reads them here), so remote workers need this package at the same code
+    version and a reachable Prefect API (PREFECT_API_URL), not the raw folder. Stages that see every
+    document (detect, validate, emit, expectations, report) still run in the flow's process.
+    """
+    if runner == "default":
+        return clean_conference_drop
+    if runner != "dask":
+        raise ValueError(f"unknown task runner {runner!r}; one of {', '.join(RUNNERS)}")
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        task_runner = DaskTaskRunner(address=dask_address)
+    else:
+        # One thread per worker: repair and parse are pure Python (GIL-bound); processes give parallelism.
+        cluster: dict[str, Any] = {"threads_per_worker": 1, "processes": True, "dashboard_address": ":0"}
+        if dask_workers:
+            cluster["n_workers"] = dask_workers
+        task_runner = DaskTaskRunner(cluster_kwargs=cluster)
+    return clean_conference_drop.with_options(task_runner=task_runner)
 
 
 def run_record(run_id: str, started_at: datetime, parsed: list[assemble.ParsedDocument], read: dict[str, pl.DataFrame],
