@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import polars as pl
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 #: Default threshold (0..100): above typo-level differences, below "different paper, similar words".
 DEFAULT_MIN_SCORE = 90.0
@@ -22,7 +22,7 @@ DEFAULT_MIN_SCORE = 90.0
 AMBIGUITY_MARGIN = 2.0
 _RARE_TOKENS = 3
 #: A token in more papers than max(this, 5% of papers) is too common to block on.
-_COMMON_TOKEN_FLOOR = 50
+_COMMON_TOKEN_CAP = 50
 
 
 def normalise_title(title: str | None) -> str:
@@ -63,8 +63,9 @@ class TitleIndex:
         """
         tokens = sorted({token for token in query.split() if token in self.postings},
                         key=lambda token: (len(self.postings[token]), token))
-        cap = max(_COMMON_TOKEN_FLOOR, len(self.titles) // 20)
-        chosen = [token for token in tokens[:_RARE_TOKENS] if len(self.postings[token]) <= cap] or tokens[:1]
+        # A fixed cap, not a share of the table: a share lets candidate sets grow with the table,
+        # which made linking quadratic on large drops.
+        chosen = [token for token in tokens[:_RARE_TOKENS] if len(self.postings[token]) <= _COMMON_TOKEN_CAP] or tokens[:1]
         return {position for token in chosen for position in self.postings[token]}
 
 
@@ -73,14 +74,23 @@ def title_score(left: str, right: str) -> float:
     return max(fuzz.ratio(left, right), fuzz.token_sort_ratio(left, right))
 
 
+def title_scores(query: str, titles: list[str]) -> list[float]:
+    """`title_score` of the query against many titles at once (rapidfuzz's C loop, not Python's)."""
+    if not titles:
+        return []
+    plain = process.cdist([query], titles, scorer=fuzz.ratio)[0]
+    token_sorted = process.cdist([query], titles, scorer=fuzz.token_sort_ratio)[0]
+    return [float(max(a, b)) for a, b in zip(plain, token_sorted)]
+
+
 def best_paper(title: str | None, index: TitleIndex, min_score: float) -> tuple[int | None, float | None]:
     """(paper_id, score) of the best candidate; paper_id is None when too weak or ambiguous."""
     query = normalise_title(title)
     if not query:
         return None, None
+    positions = sorted(index.candidates(query))
     best_by_paper: dict[int | None, float] = {}
-    for position in index.candidates(query):
-        score = title_score(query, index.titles[position])
+    for position, score in zip(positions, title_scores(query, [index.titles[p] for p in positions])):
         paper_id = index.paper_ids[position]
         best_by_paper[paper_id] = max(score, best_by_paper.get(paper_id, 0.0))
     if not best_by_paper:
