@@ -21,6 +21,7 @@ from pathlib import Path
 import ftfy
 
 from pipeline.encoding import RepairConfig, language, mojibake, repair_text
+from pipeline.encoding import repair as repair_module
 from pipeline.encoding.codepages import codepage
 from pipeline.encoding.language import is_cjk
 
@@ -141,15 +142,28 @@ def accuracy_section(corpora: dict[str, str]) -> list[str]:
     for name, clean in corpora.items():
         for codepage in ("cp1254", "cp1252"):
             broken = mojibake(clean, codepage, SOFT_HYPHEN)
-            sources = ("wordfreq", "jieba", "chars") if name.startswith("zh") and codepage == "cp1254" else ("wordfreq",)
+            sources = ("wordfreq", "wordfreq, no context", "jieba", "chars") \
+                if name.startswith("zh") and codepage == "cp1254" else ("wordfreq",)
             for source in sources:
-                repaired = repair_text(broken, config=RepairConfig(word_source=source)).text
+                repaired = _repair_with(broken, source)
                 counts = score(clean, repaired, codepage, SOFT_HYPHEN)
                 for bucket in ("all", "cjk", "punct", "latin", "symbol"):
                     cells = [_rate(counts, bucket, state) for state in ("lost", "intact")]
                     if any(cell != "–" for cell in cells):
                         rows.append(f"| {name} | {codepage} | {source} | {bucket} | {cells[0]} | {cells[1]} |")
     return rows + [""]
+
+
+def _repair_with(text: str, source: str) -> str:
+    """Repair with a word source; "…, no context" switches off the part-of-speech context of
+    one-character readings (an ablation: what the context model adds)."""
+    source, _, ablation = source.partition(", ")
+    weight = repair_module.CONTEXT_WEIGHT
+    repair_module.CONTEXT_WEIGHT = 0.0 if ablation == "no context" else weight
+    try:
+        return repair_text(text, config=RepairConfig(word_source=source)).text
+    finally:
+        repair_module.CONTEXT_WEIGHT = weight
 
 
 def _rate(counts: Counter, bucket: str, state: str) -> str:

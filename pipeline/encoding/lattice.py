@@ -4,7 +4,9 @@ Each position holds one or more (character, local log-score) options; fixed char
 An edge is a dictionary word (or a single character) laid over consecutive positions that agrees
 with their options. Under a unigram word model the best reading is the best path through these
 edges, and the max-marginal of every option (best path forced through it) gives a confidence and
-the runner-ups for free.
+the runner-ups for free. `alone` adds a score to an option only when it is read as a word of its
+own (the context of one-character words, `language.single_word_context`): words containing the
+character are not affected.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ Edge = tuple[int, int, str, float]
 """A word over positions [start, end) with its total log-score (a tuple: there are many)."""
 
 
-def build_edges(options: Sequence[Options], model: WordModel,
-                single: Callable[[str], float]) -> tuple[list[list[tuple[str, float]]], list[Edge]]:
+def build_edges(options: Sequence[Options], model: WordModel, single: Callable[[str], float],
+                alone: dict[int, dict[str, float]] | None = None,
+                ) -> tuple[list[list[tuple[str, float]]], list[Edge]]:
     """Single-character readings per position, and all multi-character word edges compatible with
     the options (ordered by start).
 
@@ -38,7 +41,11 @@ def build_edges(options: Sequence[Options], model: WordModel,
     size = len(options)
     for start in range(size):
         here = options[start]
-        singles.append([(char, single(char) + local) for char, local in here])
+        extra = alone.get(start) if alone else None
+        if extra:
+            singles.append([(char, single(char) + local + extra.get(char, 0.0)) for char, local in here])
+        else:
+            singles.append([(char, single(char) + local) for char, local in here])
         frontier = []
         for char, local in here:
             entry = root.get(char)
@@ -64,7 +71,8 @@ def build_edges(options: Sequence[Options], model: WordModel,
 
 
 def solve(options: Sequence[Options], model: WordModel, single: Callable[[str], float],
-          targets: Sequence[int] | None = None) -> tuple[str, dict[int, list[tuple[str, float]]]]:
+          targets: Sequence[int] | None = None, alone: dict[int, dict[str, float]] | None = None,
+          ) -> tuple[str, dict[int, list[tuple[str, float]]]]:
     """Best string over the window and, per target position (default: all), options ranked by
     max-marginal log-score.
 
@@ -74,7 +82,7 @@ def solve(options: Sequence[Options], model: WordModel, single: Callable[[str], 
     >>> text, [c for c, _ in ranked[0]]
     ('反馈', ['反', '后'])
     """
-    singles, edges = build_edges(options, model, single)
+    singles, edges = build_edges(options, model, single, alone)
     size = len(options)
     best_single = [max(choices, key=_score) for choices in singles]
     forward = [NEG] * (size + 1)

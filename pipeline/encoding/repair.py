@@ -28,6 +28,7 @@ from schemas.contracts import conform
 SURROGATE_RE = re.compile("[\udc80-\udcff]")
 SEGMENT_RE = re.compile("[\udc80-\udcff]+|[^\udc80-\udcff]+")
 MAX_CANDIDATES = 16  # per damaged character, by frequency alone (the lattice sees these)
+CONTEXT_WEIGHT = 1.0  # of the part-of-speech context of one-character readings (bench/repair_eval.py)
 STRONG_DOCUMENT_UNITS = 50  # intact sequences after which every line of the document is suspect
 
 
@@ -237,7 +238,8 @@ def _options(unit, piece: str, run: str, shaped: bool, evidence: bool, line: str
     """Candidate characters of a short unit, or () when it is better read as legitimate text.
 
     A lone 2-byte lead touching a letter ("KordÃk", "Straße") keeps itself as a candidate: the
-    language model (letter case, letter frequencies) decides. Any other short unit in a `plain` run
+    language model (letter case, letter frequencies) decides; inside a word of a `plain` run only
+    Latin-script letters compete with it. Any other short unit in a `plain` run
     (see `_cut_run`) is left alone."""
     if unit.kind != "short" or not evidence:
         return ()
@@ -247,9 +249,15 @@ def _options(unit, piece: str, run: str, shaped: bool, evidence: bool, line: str
         if two_byte_run and sequence_length(data[0]) == 2 and \
                 _touches_letter(line, offset, offset + len(run) - 1):
             end = offset + len(run)
+            found = likely_candidates(data, profile.lost_bytes)
             if plain and end < len(line) and line[end].isalpha():
-                return ()  # inside a word with consistent case: Über, Straße, MÜLLER
-            return (piece,) + likely_candidates(data, profile.lost_bytes)  # ties keep the text
+                # inside a word that reads as legitimate (Über, Straße, but also Czech "Äas" for
+                # "čas"): only a letter of a Latin-script language may replace it
+                letters = language.known_letters()
+                found = tuple(char for char in found if char in letters)
+                if not found:
+                    return ()
+            return (piece,) + found  # ties keep the text
         return ()
     if plain:
         return ()
@@ -296,7 +304,8 @@ def _choose(cut: _Line, config: RepairConfig, cache: dict[tuple, tuple]) -> list
         solved = cache.get(key) if key is not None else None
         if solved is None:
             options = [_position_options(cut, flat, i, by_position, model) for i in range(start, end)]
-            solved = solve(options, model, single, targets)
+            alone = _context_scores(cut, start, targets, by_position) if CONTEXT_WEIGHT else None
+            solved = solve(options, model, single, targets, alone)
             if key is not None:
                 cache[key] = solved
         text, ranked = solved
@@ -312,15 +321,38 @@ def _choose(cut: _Line, config: RepairConfig, cache: dict[tuple, tuple]) -> list
     return changes
 
 
+def _context_scores(cut: _Line, start: int, targets: list[int], slots: dict[int, _Slot],
+                    ) -> dict[int, dict[str, float]]:
+    """Per target offset, the context score of each Han option read as a one-character word, from
+    the fixed characters on either side (`language.single_word_context`)."""
+    scores: dict[int, dict[str, float]] = {}
+    for offset in targets:
+        index = start + offset
+        before = _neighbour(cut, index - 1, slots)
+        after = _neighbour(cut, index + 1, slots)
+        if before or after:
+            scores[offset] = _slot_context(before, slots[index].options, after, CONTEXT_WEIGHT)
+    return scores
+
+
+@lru_cache(maxsize=65_536)
+def _slot_context(before: str, options: tuple[str, ...], after: str, weight: float) -> dict[str, float]:
+    """Context scores of a slot's Han options between two fixed neighbours (shared: do not mutate)."""
+    return {char: weight * language.single_word_context(before, char, after)
+            for char in options if language.is_cjk(char)}
+
+
 def _window_key(cut: _Line, start: int, end: int, targets: list[int], slots: dict[int, _Slot],
                 model: language.WordModel) -> tuple | None:
     """What a window's search depends on, when that is only its characters: every damaged slot has
     Han candidates alone (no context score) and the fixed characters are Han (windows reach over
-    nothing else), so neither the line's language nor its brackets matter. None otherwise."""
+    nothing else), so neither the line's language nor its brackets matter; the characters just
+    outside the window count too (they are the context of a slot at its edge). None otherwise."""
     for offset in targets:
         if _cjk_options(slots[start + offset].options, model.source, model.max_length) is None:
             return None
-    return (model.source, model.max_length, tuple(targets), *cut.chars[start:end])
+    before, after = _neighbour(cut, start - 1, slots), _neighbour(cut, end, slots)
+    return (model.source, model.max_length, tuple(targets), before, after, *cut.chars[start:end])
 
 
 class _SingleScores(dict):
