@@ -41,6 +41,12 @@ NOT_RUN = {
     "prefect work-pool create conference-drops --type process":
         "scaling out needs a shared Prefect server and long-running workers on several machines; "
         "documented from Prefect's CLI, not exercised here",
+    "pipeline run --raw raw --output output --runner dask":
+        "tests/test_dask_runner.py runs the flow on a local Dask cluster and compares its Parquet "
+        "with the default runner's; running it again here would add a minute to the suite",
+    "export PREFECT_API_URL=http://PREFECT_HOST:4200/api":
+        "needs a Dask scheduler and workers on other hosts; tests/test_dask_runner.py checks only that "
+        "`--dask-address` reaches the DaskTaskRunner, and runs the flow on a local cluster",
     'papers = spark.read.parquet("output/papers.parquet")':
         "Spark is not part of this project's environment; the Parquet files it would read are "
         "checked with pyarrow, pandas and DuckDB in tests/test_loaders.py",
