@@ -37,6 +37,14 @@ console = Console()
 errors = Console(stderr=True)
 
 
+def prepare_prefect_environment() -> None:
+    """Quiet, private Prefect defaults, and its home folder made: Prefect creates only the last level."""
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    if os.environ.get("PREFECT_HOME"):
+        Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
+
+
 def fail(error: PipelineError) -> None:
     errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
     raise typer.Exit(error.exit_code)
@@ -82,8 +90,7 @@ def run(
         check_drop(raw)  # a wrong --raw fails here in a second, not inside the flow
     except PipelineError as error:
         fail(error)
-    for key, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
+    prepare_prefect_environment()
     if runner not in ("default", "dask"):
         raise typer.BadParameter(f"{runner!r} is not one of default, dask", param_hint="--runner")
     if runner != "dask" and (dask_address or dask_workers):
@@ -200,8 +207,7 @@ def serve(
     if cron and interval:
         errors.print("[bold red]error:[/] give --cron or --interval, not both")
         raise typer.Exit(2)
-    for key, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
+    prepare_prefect_environment()
     from pipeline.server import LocalPrefectServer
 
     server = None if os.environ.get("PREFECT_API_URL") else LocalPrefectServer(state.resolve() / "server")

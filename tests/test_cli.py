@@ -43,3 +43,13 @@ def test_help_explains_every_command():
     result = CliRunner().invoke(app, ["--help"])
     for command in ("run", "repair", "explain", "report", "serve"):
         assert command in result.output
+
+
+def test_prefect_home_is_created_with_its_parents(tmp_path: Path, monkeypatch):
+    """Prefect makes only the last level of PREFECT_HOME; `make run` on a fresh clone points it at .state/prefect."""
+    from pipeline.cli import prepare_prefect_environment
+
+    home = tmp_path / ".state" / "prefect"
+    monkeypatch.setenv("PREFECT_HOME", str(home))
+    prepare_prefect_environment()
+    assert home.is_dir()
