@@ -48,3 +48,28 @@ def test_serve_runs_on_schedule_and_on_demand(prefect_server, tmp_path: Path):
             raise
         log.close()
     assert serving.returncode is not None
+
+
+def test_serve_without_an_api_starts_its_own_server_and_ctrl_c_stops_both(tmp_path: Path):
+    import re
+
+    from pipeline.server import api_is_healthy
+
+    log_path = tmp_path / "serve.log"
+    with open(log_path, "wb") as log:
+        serving = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "serve", "--cron", "0 6 * * *", "--raw", str(REPO / "raw"),
+             "--output", str(tmp_path / "output"), "--state", str(tmp_path / "state")],
+            cwd=REPO, env=subprocess_env(None), stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for(lambda: "is being served" in log_path.read_text(errors="replace"), 180, "the deployment to be served")
+            started = re.search(r"started a local Prefect server: (http://127\.0\.0\.1:\d+)", log_path.read_text())
+            assert started, log_path.read_text()[-2000:]
+            api_url = f"{started.group(1)}/api"
+            assert api_is_healthy(api_url)
+        finally:
+            serving.send_signal(signal.SIGINT)
+            serving.wait(60)
+    assert not api_is_healthy(api_url, timeout=2)
+    assert (tmp_path / "state" / "server" / "prefect-server.log").is_file()
+    assert not (tmp_path / "output").exists()  # the cron run is not due: nothing ran
