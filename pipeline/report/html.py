@@ -154,41 +154,37 @@ def _cards(report: dict[str, Any]) -> str:
     )
 
 
+def _card(card_id: str, title: str, big: str, rest: str, big_class: str = "big") -> str:
+    """One headline card: a title, one big figure, and what qualifies it."""
+    return (f'<div class="card" id="card-{card_id}"><h2>{title}</h2>'
+            f'<div class="{big_class}">{big}</div>{rest}</div>')
+
+
 def _rows_card(head: dict[str, Any]) -> str:
     pill = ('<span class="pill ok" title="rows read = emitted + quarantined">reconciled</span>'
             if head["reconciled"] else '<span class="pill bad">rows unaccounted for</span>')
-    return (
-        f'<div class="card" id="card-rows"><h2>Rows</h2><div class="big">{head["rows_emitted"]}</div>'
-        f'<div class="sub">emitted · <b>{head["rows_quarantined"]}</b> quarantined</div>'
-        f"<div>{pill}</div></div>"
-    )
+    return _card("rows", "Rows", head["rows_emitted"],
+                 f'<div class="sub">emitted · <b>{head["rows_quarantined"]}</b> quarantined</div><div>{pill}</div>')
 
 
 def _authors_card(head: dict[str, Any]) -> str:
     by_status = head["papers_by_status"]
     bar = svg.stacked_bar([(s, n, STATUS_COLOURS.get(s, "#888")) for s, n in by_status.items()],
                           width=240, css_class="fit")
-    return (
-        f'<div class="card" id="card-authors"><h2>Authors</h2><div class="big">{head["papers"]}</div>'
-        f'<div class="sub">papers checked</div>{bar}{_legend(by_status, STATUS_COLOURS)}</div>'
-    )
+    return _card("authors", "Authors", head["papers"],
+                 f'<div class="sub">papers checked</div>{bar}{_legend(by_status, STATUS_COLOURS)}')
 
 
 def _repairs_card(head: dict[str, Any]) -> str:
     methods = " · ".join(f"{_e(m)} <b>{n}</b>" for m, n in head["repairs_by_method"].items())
-    return (
-        f'<div class="card" id="card-repairs"><h2>Text repairs</h2>'
-        f'<div class="big">{head["repairs_total"]}</div><div class="sub">{methods}</div></div>'
-    )
+    return _card("repairs", "Text repairs", head["repairs_total"], f'<div class="sub">{methods}</div>')
 
 
 def _validation_card(head: dict[str, Any]) -> str:
     tone = "tone-ok" if not head["errors"] else "tone-bad"
-    return (
-        f'<div class="card" id="card-validation"><h2>Validation</h2>'
-        f'<div class="big {tone}">{head["errors"]}</div>'
-        f'<div class="sub">errors (rows held back) · <b>{head["warnings"]}</b> warnings</div></div>'
-    )
+    return _card("validation", "Validation", head["errors"],
+                 f'<div class="sub">errors (rows held back) · <b>{head["warnings"]}</b> warnings</div>',
+                 big_class=f"big {tone}")
 
 
 def _gx_card(gx: dict[str, Any] | None) -> str:
@@ -197,13 +193,10 @@ def _gx_card(gx: dict[str, Any] | None) -> str:
                 '<div class="big" style="color:#8a949e">not run</div></div>')
     evaluated = sum(d["evaluated"] for d in gx["datasets"].values())
     failed = sum(d["failed"] for d in gx["datasets"].values())
-    verdict = ('<div class="big tone-ok">PASS</div>' if gx["success"]
-               else '<div class="big tone-bad">FAIL</div>')
-    return (
-        f'<div class="card" id="card-gx"><h2>Great Expectations</h2>{verdict}'
-        f'<div class="sub">{evaluated - failed}/{evaluated} expectations met · '
-        f'<a href="{_e(gx["data_docs_index"])}">Data Docs</a></div></div>'
-    )
+    return _card("gx", "Great Expectations", "PASS" if gx["success"] else "FAIL",
+                 f'<div class="sub">{evaluated - failed}/{evaluated} expectations met · '
+                 f'<a href="{_e(gx["data_docs_index"])}">Data Docs</a></div>',
+                 big_class="big tone-ok" if gx["success"] else "big tone-bad")
 
 
 def _run_section(report: dict[str, Any]) -> str:
