@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
 from pipeline.encoding import RepairResult, repair_text, repairs_frame
-from pipeline.ingest import RawDocument
+from pipeline.ingest import RawDocument, list_raw_files, read_document
 from pipeline.errors import RawInputError
 from pipeline.parse import DocumentKind, detect_kind, link_to_papers, parse_notes, parse_program
 from pipeline.parse import headerless_advice
@@ -44,6 +45,17 @@ class ParsedDocument:
     size: int
     kind: str | None
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+
+def read_drop(raw_dir: Path) -> tuple[list[RawDocument], pl.DataFrame]:
+    """Read every raw file; a file that cannot be read becomes an error finding and is skipped."""
+    documents, problems = [], []
+    for path in list_raw_files(raw_dir):
+        try:
+            documents.append(read_document(path))
+        except RawInputError as error:
+            problems.append(finding("inputs", path.name, "unreadable_document", "error", str(error)))
+    return documents, pl.concat(problems) if problems else empty_frame("findings")
 
 
 def repair_document(document: RawDocument) -> RepairedDocument:
@@ -100,7 +112,9 @@ def cross_document_duplicates(papers: pl.DataFrame) -> pl.DataFrame:
     `hold_back_rejected_rows`), and the message names both places and the fields that differ.
     Repeats inside one document are the parser's job (`parse.table.duplicate_findings`).
     """
-    ordered = papers.filter(pl.col("paper_id").is_not_null()).sort("source_file", "source_line")
+    # Only numbers used by two files can collide: the Python loop below never sees the other rows.
+    shared = pl.col("source_file").n_unique().over("paper_id") > 1
+    ordered = papers.filter(pl.col("paper_id").is_not_null() & shared).sort("source_file", "source_line")
     compared = [c for c in ("title", "abstract", "link", "track_raw", "authors_raw") if c in ordered.columns]
     first: dict[int, dict] = {}
     found = []
@@ -188,19 +202,25 @@ def hold_back_rejected_rows(datasets: dict[str, pl.DataFrame]) -> tuple[dict[str
     return kept, held
 
 
-def validate_datasets(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame] | None = None) -> dict:
+def detect_authors(datasets: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The datasets with the reconcile stage's verdicts, `paper_authors`, and its findings appended."""
+    from pipeline.reconcile import reconcile_authors
+
+    result = reconcile_authors(datasets["papers"], datasets["paper_notes"], datasets["program"])
+    findings = pl.concat([datasets["findings"], result.findings], how="vertical")
+    return datasets | {"papers": result.papers, "paper_authors": result.paper_authors, "findings": findings}
+
+
+def validate_datasets(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame]) -> dict:
     """`pipeline.validate.validate_all`, with the rows parse/assemble rejected added to quarantine.
 
     The flow holds rows back *before* detection (`hold_back_rejected_rows` right after
     `combine_documents`), so that a later document's copy of paper 3 never reaches `paper_authors`,
-    and passes them here as `held`; without `held` the hold-back happens here. Returns the same
-    {dataset: ValidationResult}; `read_datasets(datasets, held)` gives the matching rows read, so
-    rows read = valid + quarantined holds per dataset.
+    and passes them here as `held`. Returns {dataset: ValidationResult}; `read_datasets(datasets,
+    held)` gives the matching rows read, so rows read = valid + quarantined holds per dataset.
     """
     from pipeline.validate import ValidationResult, validate_all
 
-    if held is None:
-        datasets, held = hold_back_rejected_rows(datasets)
     results = validate_all(datasets)
     for name, rows in held.items():
         result = results[name]

@@ -24,9 +24,9 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.context import TaskRunContext
 
 from pipeline import assemble, dictionary, emit
-from pipeline.ingest import RawDocument, list_raw_files, read_document
-from pipeline.errors import PipelineError, RawInputError
-from schemas.contracts import SCHEMA_VERSION, empty_frame
+from pipeline.ingest import RawDocument
+from pipeline.errors import PipelineError
+from schemas.contracts import SCHEMA_VERSION
 
 T = TypeVar("T")
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -65,15 +65,7 @@ def _document_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> 
 
 @task(name="ingest", retries=2, retry_delay_seconds=[1, 4], retry_condition_fn=_retry_unless_user_error)
 def ingest_task(raw_dir: Path) -> tuple[list[RawDocument], pl.DataFrame]:
-    """Read every raw file; a file that cannot be read becomes an error finding and is skipped."""
-    documents, problems = [], []
-    for path in list_raw_files(raw_dir):
-        try:
-            documents.append(read_document(path))
-        except RawInputError as error:
-            problems.append(assemble.finding("inputs", path.name, "unreadable_document", "error", str(error)))
-    findings = pl.concat(problems) if problems else empty_frame("findings")
-    return documents, findings
+    return assemble.read_drop(raw_dir)
 
 
 @task(name="repair", cache_key_fn=_document_cache_key, persist_result=True)
@@ -88,11 +80,7 @@ def parse_task(document: assemble.RepairedDocument) -> assemble.ParsedDocument:
 
 @task(name="detect")
 def detect_task(datasets: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    from pipeline.reconcile import reconcile_authors
-
-    result = reconcile_authors(datasets["papers"], datasets["paper_notes"], datasets["program"])
-    findings = pl.concat([datasets["findings"], result.findings], how="vertical")
-    return datasets | {"papers": result.papers, "paper_authors": result.paper_authors, "findings": findings}
+    return assemble.detect_authors(datasets)
 
 
 @task(name="validate")

@@ -35,20 +35,11 @@ def run_stages(raw: Path) -> tuple[dict[str, pl.DataFrame], dict]:
     """ingest -> repair -> parse -> combine -> hold back -> detect -> validate: the flow's order.
 
     Returns (rows read per dataset, validation results)."""
-    from pipeline.reconcile import reconcile_authors
-
-    documents, problems = [], []
-    for path in list_raw_files(raw):
-        try:
-            documents.append(read_document(path))
-        except RawInputError as error:
-            problems.append(assemble.finding("inputs", path.name, "unreadable_document", "error", str(error)))
+    documents, input_findings = assemble.read_drop(raw)
     parsed = [assemble.parse_document(assemble.repair_document(document)) for document in documents]
-    combined = assemble.combine_documents(parsed, pl.concat(problems) if problems else None)
+    combined = assemble.combine_documents(parsed, input_findings)
     kept, held = assemble.hold_back_rejected_rows(combined)
-    detected = reconcile_authors(kept["papers"], kept["paper_notes"], kept["program"])
-    datasets = kept | {"papers": detected.papers, "paper_authors": detected.paper_authors,
-                       "findings": pl.concat([kept["findings"], detected.findings])}
+    datasets = assemble.detect_authors(kept)
     return assemble.read_datasets(datasets, held), assemble.validate_datasets(datasets, held)
 
 
