@@ -126,7 +126,7 @@ def repair(
     log: Annotated[Path | None, typer.Option(help="Write the document's text_repairs here as JSON lines.")] = None,
 ) -> None:
     """Repair one document's mis-encoded text and print it as UTF-8 on standard output."""
-    from pipeline.encoding import repair_text
+    from pipeline.encoding import repair_text, repairs_frame
     from pipeline.ingest import decode_document
 
     name = str(file) if file else "<stdin>"
@@ -140,9 +140,7 @@ def repair(
         fail(error)
     sys.stdout.write(result.text)
     if log:
-        with open(log, "w", encoding="utf-8") as handle:
-            for change in result.repairs:
-                handle.write(json.dumps(change._asdict() if hasattr(change, "_asdict") else vars(change), ensure_ascii=False) + "\n")
+        repairs_frame(result.repairs).write_ndjson(log)
     errors.print(f"{len(result.repairs)} changes", highlight=False)
 
 
