@@ -49,4 +49,4 @@ bench: $(STAMP)
 	$(VENV)/bin/python bench/run_benchmarks.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .state .pytest_cache
+	rm -rf $(VENV) .state .pytest_cache .output.work

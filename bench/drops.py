@@ -108,21 +108,26 @@ def documents(scale: int, seed: int = 7, *, broken: bool = True) -> Iterator[Doc
 
     `broken=False` skips the corruption (`text` is then the clean text too): faster, for stages after repair.
     """
+    for copy in range(scale):
+        yield from copy_documents(scale, copy, seed, broken=broken)
+
+
+def copy_documents(scale: int, copy: int, seed: int = 7, *, broken: bool = True) -> tuple[Document, Document]:
+    """Copy `copy` of a scale× drop: its write-up and its program page (so workers can make one copy each)."""
     clean, titles = clean_seed()
     program = SEED_PROGRAM.read_text(encoding="utf-8")
     width = len(str(scale - 1))
-    for copy in range(scale):
-        rng = random.Random(f"{seed}-{copy}")
-        if copy == 0:
-            notes, page, codepage = clean, program, "cp1254"
-        else:
-            variants = {title: _variant(title, rng) for title in titles}
-            notes = _renumber(_retitle(clean, titles, variants), SEED_ROWS * copy)
-            page = _retitle(program, titles, variants)
-            codepage = "cp1252" if rng.random() < 0.25 else "cp1254"
-        text = mojibake(notes, codepage, LOST) if broken else notes
-        yield Document(f"c{copy:0{width}d}_notes.md", text, notes, codepage)
-        yield Document(f"c{copy:0{width}d}_program.txt", page, page, None)
+    rng = random.Random(f"{seed}-{copy}")
+    if copy == 0:
+        notes, page, codepage = clean, program, "cp1254"
+    else:
+        variants = {title: _variant(title, rng) for title in titles}
+        notes = _renumber(_retitle(clean, titles, variants), SEED_ROWS * copy)
+        page = _retitle(program, titles, variants)
+        codepage = "cp1252" if rng.random() < 0.25 else "cp1254"
+    text = mojibake(notes, codepage, LOST) if broken else notes
+    return (Document(f"c{copy:0{width}d}_notes.md", text, notes, codepage),
+            Document(f"c{copy:0{width}d}_program.txt", page, page, None))
 
 
 def drop_key(scale: int, seed: int) -> str:

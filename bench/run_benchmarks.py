@@ -86,35 +86,46 @@ def stage_worker(raw: Path, runs: int, sample: int | None, baseline: bool, only:
         return result
 
     for run in range(runs):
+        parts_dir = work / f"parts{run}"
         documents, input_findings = clock("ingest", lambda: flows.ingest_task.fn(raw))
         size = sum(doc.size for doc in documents)
         if sample:
             notes = [doc for doc in documents if doc.name.endswith("_notes.md")][:sample]
             subset = notes + [doc for doc in documents if doc.name.endswith("_program.txt")][:sample]
             sample_bytes = sum(doc.size for doc in subset)
-            repaired = clock("repair", lambda: [flows.repair_task.fn(doc) for doc in subset])
+            repaired = clock("repair", lambda: [flows.repair_task.fn(doc, work / "sample") for doc in subset])
             clock("parse", lambda: [flows.parse_task.fn(doc) for doc in repaired])
-            parsed = clean_parsed(raw, documents, repaired)
+            parsed = clean_parsed(raw, documents, repaired, parts_dir)
         else:
             sample_bytes = size
-            repaired = clock("repair", lambda: [flows.repair_task.fn(doc) for doc in documents])
+            repaired = clock("repair", lambda: [flows.repair_task.fn(doc, parts_dir) for doc in documents])
             parsed = clock("parse", lambda: [flows.parse_task.fn(doc) for doc in repaired])
         if baseline and run < max(1, runs if not sample else 1):
             target = subset if sample else documents
-            clock("ftfy", lambda: [ftfy.fix_text(doc.text) for doc in target])
+            clock("ftfy", lambda: [ftfy.fix_text(doc.read().text) for doc in target])  # reads the file, as repair does
         combined = clock("combine", lambda: assemble.combine_documents(parsed, input_findings))
-        read, valid, quarantined = detect_and_validate(flows, assemble, combined, clock)
+        combined, held = assemble.hold_back_rejected_rows(combined)
+        detected = clock("detect", lambda: flows.detect_task.fn(combined))
         staging = work / f"run{run}"
         sha = {doc.name: doc.sha256 for doc in documents}
-        rows = {name: frame.height for name, frame in read.items()}
+
+        def validate():
+            streamed = {"text_repairs": flows.validate_repair_log_task.fn(assemble.repair_log_parts(parsed), staging, "bench", sha)}
+            return streamed, *flows.validate_task.fn(detected, held, streamed)
+
+        streamed, read, valid, quarantined = clock("validate", validate)
+        rows = {name: frame.height for name, frame in read.items()} | {"text_repairs": streamed["text_repairs"].read}
         if "emit" in only:
-            paths = clock("emit", lambda: flows.emit_task.fn(staging, valid, quarantined, repaired, "bench", sha))
+            paths = clock("emit", lambda: flows.emit_task.fn(staging, valid, quarantined, parsed, "bench", sha))
+            paths["text_repairs"] = streamed["text_repairs"].path
         gx = clock("gx", lambda: flows.expectations_task.fn(paths, staging / "report" / "gx")) if "gx" in only else None
         if "report" in only:
-            record = flows.run_record("bench", datetime.now(UTC), parsed, read, valid, quarantined, {})
-            clock("report", lambda: build_report(record, valid, quarantined, valid["findings"], gx, [], staging / "report"))
+            record = flows.run_record("bench", datetime.now(UTC), parsed, read, valid, quarantined, {}, streamed)
+            emitted = valid | {"text_repairs": pl.scan_parquet(streamed["text_repairs"].path)}
+            clock("report", lambda: build_report(record, emitted, quarantined, valid["findings"], gx, [], staging / "report"))
         shutil.rmtree(staging, ignore_errors=True)
-        del documents, repaired, parsed, combined, read, valid, quarantined
+        shutil.rmtree(parts_dir, ignore_errors=True)
+        del documents, repaired, parsed, combined, detected, read, valid, quarantined, streamed
     shutil.rmtree(work, ignore_errors=True)
     assert set(rows) <= set(DATASETS)
     return {"raw": str(raw), "bytes": size, "sample_bytes": sample_bytes, "runs": runs, "sample": sample,
@@ -122,57 +133,72 @@ def stage_worker(raw: Path, runs: int, sample: int | None, baseline: bool, only:
             "peak_rss_mb": peak_rss_mb(), "rows": rows, "polars_threads": pl.thread_pool_size()}
 
 
-def detect_and_validate(flows: Any, assemble: Any, combined: dict, clock=lambda stage, call: call()) -> tuple:
-    """detect then validate as the flow does: rows parse/assemble rejected are held back before detection
-    (when this version of the flow does that) and join the quarantine at validation."""
-    import inspect
-
-    if "held" in inspect.signature(flows.validate_task.fn).parameters:
-        combined, held = assemble.hold_back_rejected_rows(combined)
-        detected = clock("detect", lambda: flows.detect_task.fn(combined))
-        return clock("validate", lambda: flows.validate_task.fn(detected, held))
-    detected = clock("detect", lambda: flows.detect_task.fn(combined))
-    return clock("validate", lambda: flows.validate_task.fn(detected))
-
-
-def clean_parsed(raw: Path, documents: list, repaired_sample: list) -> list:
+def clean_parsed(raw: Path, documents: list, repaired_sample: list, parts_dir: Path) -> list:
     """Every document of a big drop parsed from its clean text (what repair returns: it is lossless on
-    the seed), with the text_repairs of a repaired sample document of the same kind: the frames
-    detect/validate/emit/GX/report would see, without repairing 630 MB first."""
-    import polars as pl
-
-    from bench.drops import documents as generate
-    from pipeline import assemble
+    the seed), with the text_repairs of a repaired sample document of the same kind: the parts
+    detect/validate/emit/GX/report would see, without repairing 630 MB first. Parsing runs on every
+    core (a process pool): it is set-up here, not a measured stage."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     summary = json.loads((raw / ".drop.json").read_text(encoding="utf-8"))
     by_name = {doc.name: doc for doc in documents}
-    template = {doc.name.rsplit("_", 1)[1]: doc.repairs for doc in repaired_sample}
+    template = {doc.name.rsplit("_", 1)[1]: doc.folder for doc in repaired_sample}
+    jobs = ((summary["scale"], copy, summary["seed"], by_name, template, parts_dir) for copy in range(summary["scale"]))
+    spawn = multiprocessing.get_context("spawn")  # not fork: polars' thread pool does not survive a fork
     parsed = []
-    for generated in generate(summary["scale"], summary["seed"], broken=False):
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=spawn) as pool:
+        for pair in pool.map(_parse_clean_copy, jobs, chunksize=4):  # each worker makes its copies' text itself
+            parsed += pair
+    return parsed
+
+
+def _parse_clean_copy(job: tuple) -> list:
+    import polars as pl
+
+    from bench.drops import copy_documents
+    from pipeline import assemble, parts
+
+    scale, copy, seed, by_name, template, parts_dir = job
+    parsed = []
+    for generated in copy_documents(scale, copy, seed, broken=False):
         doc = by_name[generated.name]
-        repairs = template[generated.name.rsplit("_", 1)[1]].with_columns(pl.lit(doc.name).alias("source_file"))
-        parsed.append(assemble.parse_document(assemble.RepairedDocument(doc.name, doc.sha256, doc.size, generated.clean, repairs)))
+        folder = parts.document_folder(parts_dir, doc.name, doc.sha256)
+        repairs = pl.read_parquet(parts.part_path(template[doc.name.rsplit("_", 1)[1]], "text_repairs"))
+        repairs = repairs.with_columns(pl.lit(doc.name).alias("source_file"))
+        parts.write_text(generated.clean, folder / assemble.REPAIRED_TEXT)
+        parts.write_part(repairs, parts.part_path(folder, "text_repairs"))
+        parsed.append(assemble.parse_document(assemble.RepairedDocument(doc.name, doc.sha256, doc.size, folder, repairs.height)))
     return parsed
 
 
 def plain_worker(raw: Path, output: Path) -> dict[str, Any]:
     """The flow's stages as plain calls in one process, publish included: the no-Prefect baseline."""
     started = time.perf_counter()
-    from pipeline import assemble, emit, flows
+    from pipeline import assemble, emit, flows, parts
     from pipeline.report import build_report
 
+    import polars as pl
+
+    output = output.resolve()
+    work = parts.code_work_dir(parts.work_dir_for(output), flows.code_version())
     documents, input_findings = flows.ingest_task.fn(raw)
-    repaired = [flows.repair_task.fn(doc) for doc in documents]
+    repaired = [flows.repair_task.fn(doc, work) for doc in documents]
     parsed = [flows.parse_task.fn(doc) for doc in repaired]
-    read, valid, quarantined = detect_and_validate(flows, assemble, assemble.combine_documents(parsed, input_findings))
+    combined, held = assemble.hold_back_rejected_rows(assemble.combine_documents(parsed, input_findings))
+    detected = flows.detect_task.fn(combined)
     run_id = flows.new_run_id()
-    staging = emit.start_staging(output.resolve(), run_id)
-    paths = flows.emit_task.fn(staging, valid, quarantined, repaired, run_id, {d.name: d.sha256 for d in documents})
+    sha = {d.name: d.sha256 for d in documents}
+    staging = emit.start_staging(output, run_id)
+    streamed = {"text_repairs": flows.validate_repair_log_task.fn(assemble.repair_log_parts(parsed), staging, run_id, sha)}
+    read, valid, quarantined = flows.validate_task.fn(detected, held, streamed)
+    paths = flows.emit_task.fn(staging, valid, quarantined, parsed, run_id, sha) | {"text_repairs": streamed["text_repairs"].path}
     gx = flows.expectations_task.fn(paths, staging / "report" / "gx")
-    record = flows.run_record(run_id, datetime.now(UTC), parsed, read, valid, quarantined, {})
-    report = build_report(record, valid, quarantined, valid["findings"], gx, [], staging / "report")
+    record = flows.run_record(run_id, datetime.now(UTC), parsed, read, valid, quarantined, {}, streamed)
+    emitted = valid | {"text_repairs": pl.scan_parquet(streamed["text_repairs"].path)}
+    report = build_report(record, emitted, quarantined, valid["findings"], gx, [], staging / "report")
     flows.write_manifest_and_history(staging, flows.build_manifest(record, staging, paths, gx, report), report)
-    emit.publish(staging, output.resolve())
+    emit.publish(staging, output)
     return {"wall_s": time.perf_counter() - started, "peak_rss_mb": peak_rss_mb()}
 
 

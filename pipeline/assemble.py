@@ -14,53 +14,83 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.encoding import RepairResult, repair_text, repairs_frame
-from pipeline.ingest import RawDocument, list_raw_files, read_document
+from pipeline import parts
+from pipeline.ingest import RawDocument, RawFile, list_raw_files, read_document
 from pipeline.errors import RawInputError
 from pipeline.parse import DocumentKind, detect_kind, link_to_papers, parse_notes, parse_program
 from pipeline.parse import headerless_advice
 from pipeline.parse.table import headerless_rows
 from schemas.contracts import DATASETS, empty_frame
 
-#: Datasets produced by parsing, before detection adds `paper_authors`.
-PARSED_DATASETS = ("papers", "paper_notes", "program", "text_repairs", "findings")
+#: Datasets produced by parsing that are combined in memory; `text_repairs` stays in parts
+#: (`repair_log_parts`), and detection adds `paper_authors`.
+PARSED_DATASETS = ("papers", "paper_notes", "program", "findings")
 
 
 @dataclass(frozen=True)
 class RepairedDocument:
-    """A raw document after the repair stage; `repairs` is its part of `text_repairs`."""
+    """A raw document after the repair stage. Its repaired text and its part of `text_repairs` are
+    in `folder` (see `pipeline.parts`), not in memory: a run holds one document's text at a time."""
 
     name: str
     sha256: str
     size: int
-    text: str
-    repairs: pl.DataFrame
+    folder: Path
+    repairs: int
+
+    def read_text(self) -> str:
+        return (self.folder / REPAIRED_TEXT).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
 class ParsedDocument:
-    """One document's tables; `kind` is None for a document no parser recognised."""
+    """One document's tables, as parts in `folder`; `kind` is None for a document no parser recognised."""
 
     name: str
     sha256: str
     size: int
     kind: str | None
-    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+    folder: Path
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def part(self, dataset: str) -> Path:
+        return parts.part_path(self.folder, dataset)
+
+    def table(self, dataset: str) -> pl.DataFrame:
+        """The document's rows of `dataset` (an empty frame when it has none)."""
+        return parts.read_part(self.part(dataset) if dataset in self.rows else None, dataset)
+
+    @property
+    def text_path(self) -> Path:
+        return self.folder / REPAIRED_TEXT
 
 
-def read_drop(raw_dir: Path) -> tuple[list[RawDocument], pl.DataFrame]:
-    """Read every raw file; a file that cannot be read becomes an error finding and is skipped."""
+#: File names inside a document's part folder.
+REPAIRED_TEXT, REPAIR_MARKER, PARSE_MARKER = "text.txt", "repair.json", "parse.json"
+
+
+def read_drop(raw_dir: Path) -> tuple[list[RawFile], pl.DataFrame]:
+    """Fingerprint every raw file; a file that cannot be read becomes an error finding and is skipped.
+
+    Returns the files' fingerprints, not their text: repair reads each again, one at a time."""
     documents, problems = [], []
     for path in list_raw_files(raw_dir):
         try:
-            documents.append(read_document(path))
+            documents.append(read_document(path).file())
         except RawInputError as error:
             problems.append(finding("inputs", path.name, "unreadable_document", "error", str(error)))
     return documents, pl.concat(problems) if problems else empty_frame("findings")
 
 
-def repair_document(document: RawDocument) -> RepairedDocument:
-    result: RepairResult = repair_text(document.text, source_file=document.name)
-    return RepairedDocument(document.name, document.sha256, document.size, result.text, repairs_frame(result.repairs))
+def repair_document(document: RawFile | RawDocument, work_dir: Path) -> RepairedDocument:
+    """Repair one document and spill its text and repair log to its folder under `work_dir`."""
+    raw = document.read() if isinstance(document, RawFile) else document
+    result: RepairResult = repair_text(raw.text, source_file=raw.name)
+    folder = parts.document_folder(work_dir, raw.name, raw.sha256)
+    parts.write_text(result.text, folder / REPAIRED_TEXT)
+    parts.write_part(repairs_frame(result.repairs), parts.part_path(folder, "text_repairs"))
+    parts.write_marker(folder / REPAIR_MARKER, {"repairs": len(result.repairs)})
+    return RepairedDocument(raw.name, raw.sha256, raw.size, folder, len(result.repairs))
 
 
 def finding(dataset: str, row_key: str, check: str, severity: str, message: str, evidence: str | None = None) -> pl.DataFrame:
@@ -70,23 +100,31 @@ def finding(dataset: str, row_key: str, check: str, severity: str, message: str,
 
 
 def parse_document(document: RepairedDocument) -> ParsedDocument:
-    """Recognise the document by content and parse it; an unknown kind becomes a finding, not an error."""
-    kind = detect_kind(document.text)
-    tables: dict[str, pl.DataFrame] = {"text_repairs": document.repairs}
+    """Recognise the document by content and parse it into parts beside its repair log.
+
+    An unknown kind becomes a finding, not an error."""
+    text = document.read_text()
+    kind = detect_kind(text)
+    tables: dict[str, pl.DataFrame] = {}
     if kind is DocumentKind.NOTES:
-        notes = parse_notes(document.text, document.name)
+        notes = parse_notes(text, document.name)
         tables |= {"papers": notes.papers, "paper_notes": notes.paper_notes, "findings": notes.findings}
     elif kind is DocumentKind.PROGRAM:
-        program = parse_program(document.text, document.name)
+        program = parse_program(text, document.name)
         tables |= {"program": program.program, "findings": program.findings}
     else:
-        orphans = headerless_rows(document.text.split("\n"))
+        orphans = headerless_rows(text.split("\n"))
         hint = (f"{document.name}:{orphans[0]}: {headerless_advice(orphans)}" if orphans else
                 f"{document.name}: not recognised as a conference write-up (an accepted-papers table with #, "
                 "Title and Authors columns, or '### Title' write-ups with a '*by ...*' line) or a program page "
                 "('- CODETitle' lines followed by 'by Authors...')")
         tables["findings"] = finding("inputs", document.name, "unknown_document_kind", "warning", f"{hint}; skipped")
-    return ParsedDocument(document.name, document.sha256, document.size, kind.value if kind else None, tables)
+    for name, frame in tables.items():
+        parts.write_part(frame, parts.part_path(document.folder, name))
+    rows = {name: frame.height for name, frame in tables.items()} | {"text_repairs": document.repairs}
+    parts.write_marker(document.folder / PARSE_MARKER, {"kind": kind.value if kind else None, "rows": rows})
+    return ParsedDocument(document.name, document.sha256, document.size, kind.value if kind else None,
+                          document.folder, rows)
 
 
 def require_usable_document(parsed: list[ParsedDocument], input_findings: pl.DataFrame | None) -> None:
@@ -97,7 +135,7 @@ def require_usable_document(parsed: list[ParsedDocument], input_findings: pl.Dat
     """
     if any(doc.kind is not None for doc in parsed):
         return
-    reasons = [message for frame in [input_findings, *(doc.tables.get("findings") for doc in parsed)]
+    reasons = [message for frame in [input_findings, *(doc.table("findings") for doc in parsed)]
                if frame is not None for message in frame.filter(pl.col("dataset") == "inputs")["message"].to_list()]
     detail = "; ".join(reasons) if reasons else "the raw folder holds no documents"
     raise RawInputError("raw drop", None, f"no usable document, nothing to publish (the previous output is kept): {detail}")
@@ -117,7 +155,7 @@ def cross_document_duplicates(papers: pl.DataFrame) -> pl.DataFrame:
     ordered = papers.filter(pl.col("paper_id").is_not_null() & shared).sort("source_file", "source_line")
     compared = [c for c in ("title", "abstract", "link", "track_raw", "authors_raw") if c in ordered.columns]
     first: dict[int, dict] = {}
-    found = []
+    found = []  # finding rows as dicts, one frame at the end (a frame per row cost ~0.1 ms each)
     for row in ordered.iter_rows(named=True):
         kept = first.setdefault(row["paper_id"], row)
         if kept["source_file"] == row["source_file"]:
@@ -125,32 +163,38 @@ def cross_document_duplicates(papers: pl.DataFrame) -> pl.DataFrame:
         differs = [column for column in compared if row[column] != kept[column]]
         here, there = f"{row['source_file']}:{row['source_line']}", f"{kept['source_file']}:{kept['source_line']}"
         how = f"and differs in {', '.join(differs)}" if differs else "with the same content"
-        found.append(finding(
-            "papers", str(row["paper_id"]), "duplicate_paper_id", "error",
-            f"{here}: paper number {row['paper_id']} is also used by {there} {how}; this row is quarantined and "
-            f"{there} kept. Remove the stale document from the drop or renumber its table",
-            json.dumps({"source_file": row["source_file"], "source_line": row["source_line"], "kept": there,
-                        "differs": differs}, sort_keys=True),
-        ))
-    return pl.concat(found) if found else empty_frame("findings")
+        found.append({
+            "dataset": "papers", "row_key": str(row["paper_id"]), "check": "duplicate_paper_id", "severity": "error",
+            "message": f"{here}: paper number {row['paper_id']} is also used by {there} {how}; this row is quarantined "
+                       f"and {there} kept. Remove the stale document from the drop or renumber its table",
+            "evidence": json.dumps({"source_file": row["source_file"], "source_line": row["source_line"], "kept": there,
+                                    "differs": differs}, sort_keys=True),
+        })
+    return pl.DataFrame(found, schema=DATASETS["findings"]) if found else empty_frame("findings")
 
 
 def combine_documents(parsed: list[ParsedDocument], extra_findings: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
-    """Concatenate each dataset across documents and link notes and program entries to papers.
+    """Concatenate each in-memory dataset across documents and link notes and program entries to papers.
 
-    Raises RawInputError when no document is usable (see `require_usable_document`).
+    `text_repairs` is left in its parts (see `repair_log_parts`). Raises RawInputError when no
+    document is usable (see `require_usable_document`).
     """
     require_usable_document(parsed, extra_findings)
     combined = {}
     for name in PARSED_DATASETS:
-        parts = [doc.tables[name] for doc in parsed if name in doc.tables]
+        frames = [doc.table(name) for doc in parsed if name in doc.rows]
         if name == "findings" and extra_findings is not None:
-            parts.append(extra_findings)
-        combined[name] = pl.concat(parts, how="vertical") if parts else empty_frame(name)
+            frames.append(extra_findings)
+        combined[name] = pl.concat(frames, how="vertical") if frames else empty_frame(name)
     combined["findings"] = pl.concat([combined["findings"], cross_document_duplicates(combined["papers"])])
     combined["paper_notes"] = link_to_papers(combined["paper_notes"], combined["papers"])
     combined["program"] = link_to_papers(combined["program"], combined["papers"])
     return combined
+
+
+def repair_log_parts(parsed: list[ParsedDocument]) -> list[Path]:
+    """Every document's `text_repairs` part, in document order (the dataset's row order)."""
+    return [doc.part("text_repairs") for doc in parsed]
 
 
 #: Column whose value a parse finding's `row_key` holds, for datasets whose key is always set.

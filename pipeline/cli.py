@@ -82,6 +82,9 @@ def run(
                                                           "instead of a local cluster.")] = None,
     dask_workers: Annotated[int | None, typer.Option(help="With --runner dask and no address: local worker "
                                                           "processes (default: one per core).")] = None,
+    work_dir: Annotated[Path | None, typer.Option(help="Where each document's repaired text and tables are kept "
+                                                       "between stages and runs (default: .<output>.work beside "
+                                                       "the output folder).")] = None,
 ) -> None:
     """Run the whole flow on a raw drop: repair, parse, detect, validate, emit, check, report."""
     from pipeline.ingest import check_drop
@@ -109,7 +112,8 @@ def run(
         from pipeline.flows import flow_with_runner
 
         run_flow = flow_with_runner(runner, dask_address=dask_address, dask_workers=dask_workers)
-        manifest = run_flow(raw_dir=str(raw), output_dir=str(output), wait_for_lock=wait)
+        manifest = run_flow(raw_dir=str(raw), output_dir=str(output), wait_for_lock=wait,
+                            work_dir=str(work_dir) if work_dir else None)
     except PipelineError as error:
         fail(error)
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import shutil
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,14 +20,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import polars as pl
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.context import TaskRunContext
 
-from pipeline import assemble, dictionary, emit
-from pipeline.ingest import RawDocument
+from pipeline import assemble, dictionary, emit, parts
+from pipeline.ingest import RawFile
 from pipeline.errors import PipelineError
-from schemas.contracts import SCHEMA_VERSION
+from schemas.contracts import DATASETS, SCHEMA_VERSION
 
 T = TypeVar("T")
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -58,22 +59,37 @@ def _retry_unless_user_error(task: Any, task_run: Any, state: Any) -> bool:
     return True
 
 
-def _document_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    document = parameters["document"]
-    return f"{context.task.name}-{document.sha256}-{code_version()}"
+def _repair_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str | None:
+    """The raw file's sha256 + code version + where its parts live; None (no cache) until they exist."""
+    document: RawFile = parameters["document"]
+    folder = parts.document_folder(Path(parameters["work_dir"]), document.name, document.sha256)
+    return _parts_cache_key(context, document.sha256, folder / assemble.REPAIR_MARKER)
+
+
+def _parse_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str | None:
+    document: assemble.RepairedDocument = parameters["document"]
+    return _parts_cache_key(context, document.sha256, document.folder / assemble.PARSE_MARKER)
+
+
+def _parts_cache_key(context: TaskRunContext, sha256: str, marker: Path) -> str | None:
+    """A cached result is a pointer to part files, so it is only valid while they exist: without the
+    marker, no key (Prefect runs the task and the parts are written again)."""
+    if not marker.exists():
+        return None
+    return f"{context.task.name}-{sha256}-{code_version()}-{parts.fingerprint([marker.parent])}"
 
 
 @task(name="ingest", retries=2, retry_delay_seconds=[1, 4], retry_condition_fn=_retry_unless_user_error)
-def ingest_task(raw_dir: Path) -> tuple[list[RawDocument], pl.DataFrame]:
+def ingest_task(raw_dir: Path) -> tuple[list[RawFile], pl.DataFrame]:
     return assemble.read_drop(raw_dir)
 
 
-@task(name="repair", cache_key_fn=_document_cache_key, persist_result=True)
-def repair_task(document: RawDocument) -> assemble.RepairedDocument:
-    return assemble.repair_document(document)
+@task(name="repair", cache_key_fn=_repair_cache_key, persist_result=True)
+def repair_task(document: RawFile, work_dir: Path) -> assemble.RepairedDocument:
+    return assemble.repair_document(document, work_dir)
 
 
-@task(name="parse", cache_key_fn=_document_cache_key, persist_result=True)
+@task(name="parse", cache_key_fn=_parse_cache_key, persist_result=True)
 def parse_task(document: assemble.RepairedDocument) -> assemble.ParsedDocument:
     return assemble.parse_document(document)
 
@@ -84,38 +100,59 @@ def detect_task(datasets: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
 
 
 @task(name="validate")
-def validate_task(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
-    """Split every dataset into valid rows and quarantine; rows held back at parse time join the quarantine.
+def validate_task(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame],
+                  streamed: dict[str, parts.StreamedResult] | None = None) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """Split every in-memory dataset into valid rows and quarantine; rows held back at parse time join
+    the quarantine, and the findings of datasets validated part by part (`streamed`) join the findings.
 
     Returns (read, valid, quarantined): `read` is the input, the held-back rows and the findings
     validation itself made, so that read = valid + quarantined holds for every dataset.
     """
+    streamed = streamed or {}
     results = assemble.validate_datasets(datasets, held)
-    new_findings = pl.concat([result.findings for result in results.values()], how="vertical")
+    new_findings = pl.concat([result.findings for result in results.values()]
+                             + [result.findings for result in streamed.values()], how="vertical")
     valid = {name: result.valid for name, result in results.items()}
     valid["findings"] = pl.concat([valid["findings"], new_findings], how="vertical")
     read = assemble.read_datasets(datasets, held)
     read["findings"] = pl.concat([datasets["findings"], new_findings], how="vertical")
     quarantined = {name: result.quarantined for name, result in results.items()}
+    quarantined |= {name: result.quarantined for name, result in streamed.items()}
     return read, valid, quarantined
+
+
+@task(name="validate-repair-log")
+def validate_repair_log_task(log_parts: list[Path], staging: Path, run_id: str, raw_sha256: dict[str, str]) -> parts.StreamedResult:
+    """`text_repairs`, validated one document at a time and written straight to the staging folder."""
+    path = emit.dataset_path(staging, parts.STREAMED_DATASET)
+    return parts.validate_repair_log(log_parts, path, emit.parquet_metadata(parts.STREAMED_DATASET, run_id, raw_sha256))
 
 
 @task(name="emit", retries=2, retry_delay_seconds=[1, 4], retry_condition_fn=_retry_unless_user_error)
 def emit_task(staging: Path, valid: dict[str, pl.DataFrame], quarantined: dict[str, pl.DataFrame],
-              repaired: list[assemble.RepairedDocument], run_id: str, raw_sha256: dict[str, str]) -> dict[str, Path]:
-    for document in repaired:
+              parsed: list[assemble.ParsedDocument], run_id: str, raw_sha256: dict[str, str]) -> dict[str, Path]:
+    """Write the in-memory datasets, every quarantine and each document's repaired text."""
+    for document in parsed:
         text_path = staging / "text" / document.name
         text_path.parent.mkdir(parents=True, exist_ok=True)
-        text_path.write_text(document.text, encoding="utf-8")
+        shutil.copyfile(document.text_path, text_path)
     emit.write_datasets(staging, {k: v for k, v in quarantined.items() if v.height}, run_id, raw_sha256, quarantine=True)
     (staging / "DATA_DICTIONARY.md").write_text(dictionary.render_markdown(), encoding="utf-8")
     return emit.write_datasets(staging, valid, run_id, raw_sha256)
 
 
 @task(name="expectations")
-def expectations_task(paths: dict[str, Path], docs_dir: Path) -> Any:
-    from pipeline.expectations import run_expectations
+def expectations_task(paths: dict[str, Path], docs_dir: Path, previous_output: Path | None = None) -> Any:
+    """GX over the emitted files; the previous output's verdict when it emitted the same data."""
+    from pipeline.expectations import reuse_expectations, run_expectations
 
+    if previous_output is not None:
+        digests = {name: emit.data_sha256(path) for name, path in paths.items()}
+        reused = reuse_expectations(previous_output, docs_dir, digests, code_version())
+        if reused is not None:
+            get_run_logger().info("expectations: same data and code as run %s, its verdict and Data Docs reused",
+                                  reused.reused_from)
+            return reused
     return run_expectations(paths, docs_dir)
 
 
@@ -144,9 +181,16 @@ def timed(timings: dict[str, float], stage: str, call: Callable[[], T]) -> T:
 
 
 @flow(name="clean-conference-drop", log_prints=True)
-def clean_conference_drop(raw_dir: str = "raw", output_dir: str = "output", wait_for_lock: bool = False) -> dict[str, Any]:
-    """Repair, parse, detect, validate and emit one raw drop; returns the run manifest."""
+def clean_conference_drop(raw_dir: str = "raw", output_dir: str = "output", wait_for_lock: bool = False,
+                          work_dir: str | None = None) -> dict[str, Any]:
+    """Repair, parse, detect, validate and emit one raw drop; returns the run manifest.
+
+    `work_dir` holds each document's parts between stages and runs (default: `.<output>.work`
+    beside the output folder); it is pruned to the current drop and code version after a run.
+    """
     raw, output = Path(raw_dir).resolve(), Path(output_dir).resolve()
+    work_root = Path(work_dir).resolve() if work_dir else parts.work_dir_for(output)
+    work = parts.code_work_dir(work_root, code_version())
     run_id, started_at, timings = new_run_id(), datetime.now(UTC), {}
     logger = get_run_logger()
     with emit.output_lock(output, wait=wait_for_lock):
@@ -154,22 +198,27 @@ def clean_conference_drop(raw_dir: str = "raw", output_dir: str = "output", wait
         emit.clean_stale_staging(output)
         documents, input_findings = timed(timings, "ingest", lambda: ingest_task(raw))
         logger.info("ingested %d documents from %s", len(documents), raw)
-        repaired = timed(timings, "repair", lambda: [f.result() for f in repair_task.map(documents)])
+        repaired = timed(timings, "repair", lambda: [f.result() for f in repair_task.map(documents, unmapped(work))])
         parsed = timed(timings, "parse", lambda: [f.result() for f in parse_task.map(repaired)])
         combined = timed(timings, "combine", lambda: assemble.combine_documents(parsed, input_findings))
         combined, held = assemble.hold_back_rejected_rows(combined)  # parse errors never reach detection
         detected = timed(timings, "detect", lambda: detect_task(combined))
-        read, valid, quarantined = timed(timings, "validate", lambda: validate_task(detected, held))
         raw_sha256 = {doc.name: doc.sha256 for doc in documents}
         staging = emit.start_staging(output, run_id)
-        paths = timed(timings, "emit", lambda: emit_task(staging, valid, quarantined, repaired, run_id, raw_sha256))
-        gx = timed(timings, "expectations", lambda: expectations_task(paths, staging / "report" / "gx"))
-        run = run_record(run_id, started_at, parsed, read, valid, quarantined, timings)
+        streamed = {parts.STREAMED_DATASET: timed(timings, "validate-repair-log", lambda: validate_repair_log_task(
+            assemble.repair_log_parts(parsed), staging, run_id, raw_sha256))}
+        read, valid, quarantined = timed(timings, "validate", lambda: validate_task(detected, held, streamed))
+        paths = timed(timings, "emit", lambda: emit_task(staging, valid, quarantined, parsed, run_id, raw_sha256))
+        paths |= {name: result.path for name, result in streamed.items()}
+        gx = timed(timings, "expectations", lambda: expectations_task(paths, staging / "report" / "gx", output))
+        run = run_record(run_id, started_at, parsed, read, valid, quarantined, timings, streamed)
         history = read_history(staging)
-        report = timed(timings, "report", lambda: report_task(run, valid, quarantined, gx, history, staging / "report"))
+        emitted = valid | {name: pl.scan_parquet(result.path) for name, result in streamed.items()}
+        report = timed(timings, "report", lambda: report_task(run, emitted, quarantined, gx, history, staging / "report"))
         manifest = build_manifest(run, staging, paths, gx, report)
         write_manifest_and_history(staging, manifest, report)
         publish_task(staging, output)
+        parts.prune_work_dir(work_root, code_version(), keep=[doc.folder for doc in parsed])
     logger.info("run %s published to %s", run_id, output)
     return manifest
 
@@ -184,8 +233,9 @@ def flow_with_runner(runner: str = "default", dask_address: str | None = None, d
     "dask" maps the per-document tasks (repair, parse) onto Dask workers in other processes: a
     LocalCluster of `dask_workers` single-threaded worker processes (default: one per core), or the
     existing cluster whose scheduler is at `dask_address` (tcp://host:8786). Documents travel to the
-    workers pickled (ingest reads them here), so remote workers need this package at the same code
-    version and a reachable Prefect API (PREFECT_API_URL), not the raw folder. Stages that see every
+    workers as references (a `RawFile`; the parts written to the work folder), so remote workers need
+    this package at the same code version, a reachable Prefect API (PREFECT_API_URL), and the raw and
+    work folders at the same paths (a shared filesystem). Stages that see every
     document (detect, validate, emit, expectations, report) still run in the flow's process.
     """
     if runner == "default":
@@ -206,8 +256,15 @@ def flow_with_runner(runner: str = "default", dask_address: str | None = None, d
 
 
 def run_record(run_id: str, started_at: datetime, parsed: list[assemble.ParsedDocument], read: dict[str, pl.DataFrame],
-               valid: dict[str, pl.DataFrame], quarantined: dict[str, pl.DataFrame], timings: dict[str, float]) -> dict[str, Any]:
+               valid: dict[str, pl.DataFrame], quarantined: dict[str, pl.DataFrame], timings: dict[str, float],
+               streamed: dict[str, parts.StreamedResult] | None = None) -> dict[str, Any]:
     """What the report and the manifest say about the run itself, with the per-dataset reconciliation."""
+    rows = assemble.row_counts(read, valid, quarantined)
+    for name, result in (streamed or {}).items():
+        held = result.quarantined.height
+        rows[name] = {"read": result.read, "emitted": result.valid, "quarantined": held,
+                      "reconciled": result.read == result.valid + held}
+    rows = {name: rows[name] for name in DATASETS if name in rows}  # the contract's order
     return {
         "run_id": run_id,
         "started_at": started_at.isoformat(timespec="seconds"),
@@ -215,7 +272,7 @@ def run_record(run_id: str, started_at: datetime, parsed: list[assemble.ParsedDo
         "schema_version": SCHEMA_VERSION,
         "code_version": code_version(),
         "inputs": [{"path": doc.name, "sha256": doc.sha256, "bytes": doc.size, "kind": doc.kind} for doc in parsed],
-        "rows": assemble.row_counts(read, valid, quarantined),
+        "rows": rows,
         "timings": timings,
     }
 
@@ -223,7 +280,7 @@ def run_record(run_id: str, started_at: datetime, parsed: list[assemble.ParsedDo
 def build_manifest(run: dict[str, Any], staging: Path, paths: dict[str, Path], gx: Any, report: dict[str, Any]) -> dict[str, Any]:
     outputs = [
         {"dataset": name, "path": path.relative_to(staging).as_posix(), "sha256": emit.file_sha256(path),
-         "rows": run["rows"][name]["emitted"]}
+         "data_sha256": emit.data_sha256(path), "rows": run["rows"][name]["emitted"]}
         for name, path in paths.items()
     ]
     quarantine = [

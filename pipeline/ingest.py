@@ -31,6 +31,30 @@ class RawDocument:
     size: int
     text: str
 
+    def file(self) -> RawFile:
+        return RawFile(self.path, self.name, self.sha256, self.size)
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A raw file that ingest read and checked, by fingerprint only.
+
+    The flow passes these, not `RawDocument`s, so a run never holds the whole drop's text: repair
+    reads each file again (`read`), and refuses it if it changed since ingest.
+    """
+
+    path: Path
+    name: str
+    sha256: str
+    size: int
+
+    def read(self) -> RawDocument:
+        document = read_document(self.path)
+        if document.sha256 != self.sha256:
+            raise RawInputError(self.path, None, "changed while the run was reading the drop; run again once "
+                                "the drop is complete (write files elsewhere, then move them into the raw folder)")
+        return document
+
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()

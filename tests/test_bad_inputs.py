@@ -36,7 +36,12 @@ def run_stages(raw: Path) -> tuple[dict[str, pl.DataFrame], dict]:
 
     Returns (rows read per dataset, validation results)."""
     documents, input_findings = assemble.read_drop(raw)
-    parsed = [assemble.parse_document(assemble.repair_document(document)) for document in documents]
+    with tempfile.TemporaryDirectory() as work:
+        parsed = [assemble.parse_document(assemble.repair_document(document, Path(work))) for document in documents]
+        return stages_after_parse(parsed, input_findings)
+
+
+def stages_after_parse(parsed: list[assemble.ParsedDocument], input_findings: pl.DataFrame) -> tuple[dict[str, pl.DataFrame], dict]:
     combined = assemble.combine_documents(parsed, input_findings)
     kept, held = assemble.hold_back_rejected_rows(combined)
     datasets = assemble.detect_authors(kept)
@@ -214,7 +219,7 @@ def test_unreadable_raw_folder_and_file_are_errors_naming_them(world_readable_di
 
 
 PEAK_RSS_SCRIPT = """
-import resource, sys
+import resource, sys, tempfile
 from pathlib import Path
 from pipeline.ingest import list_raw_files, read_document
 from pipeline.errors import RawInputError
@@ -222,7 +227,7 @@ from pipeline.assemble import parse_document, repair_document
 outcomes = []
 for path in list_raw_files(Path(sys.argv[1])):
     try:
-        parse_document(repair_document(read_document(path)))
+        parse_document(repair_document(read_document(path), Path(tempfile.mkdtemp())))
         outcomes.append("parsed")
     except RawInputError as error:
         outcomes.append(str(error))

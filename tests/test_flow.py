@@ -81,6 +81,32 @@ def test_rerun_gives_identical_parquet_data_and_keeps_history(seed_run, tmp_path
         assert before.replace_schema_metadata().equals(after.replace_schema_metadata()), name
     history = (root / "output" / "history.jsonl").read_text().splitlines()
     assert len(history) == 2
+    # Same data, same code: GX's verdict and Data Docs are the first run's, copied over.
+    assert second["expectations"]["reused_from"] == first["run_id"]
+    assert (root / "output" / "report" / "gx" / "index.html").is_file()
+    assert f"reused from run {first['run_id']}" in (root / "output" / "report" / "index.html").read_text()
+
+
+def test_changed_drop_runs_gx_again_and_lost_parts_are_rebuilt(seed_run, tmp_path):
+    from pipeline import parts
+    from pipeline.flows import clean_conference_drop
+
+    root, _ = seed_run
+    raw, output = tmp_path / "raw", tmp_path / "output"
+    shutil.copytree(root / "raw", raw)
+    program = next(raw.glob("*program*"))
+    program.rename(tmp_path / program.name)
+    clean_conference_drop(raw_dir=str(raw), output_dir=str(output))  # the drop without its program page
+    (tmp_path / program.name).rename(program)
+    shutil.rmtree(parts.work_dir_for(output))  # cached task results now point at missing parts
+    changed = clean_conference_drop(raw_dir=str(raw), output_dir=str(output))
+    assert changed["expectations"]["reused_from"] is None  # other data: GX ran again
+    for name in EXPECTED_DATASETS:  # same drop as the seed run: same data, parts rebuilt
+        before = pq.read_table(root / "output" / f"{name}.parquet")
+        after = pq.read_table(output / f"{name}.parquet")
+        assert before.replace_schema_metadata().equals(after.replace_schema_metadata()), name
+    work = list(parts.work_dir_for(output).glob("*/*"))
+    assert sorted(folder.name.rsplit("-", 1)[0] for folder in work) == sorted(p.name for p in raw.iterdir())
 
 
 def test_load_refuses_an_incompatible_major_schema_version(seed_run, tmp_path):

@@ -97,8 +97,9 @@ def drop_documents(seed: int, count: int, breakages: list[str], second_table: bo
 
 def stage_datasets(documents: list[RawDocument]) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
     """Repair, parse, combine and hold back (the flow's order); detection is left out: it adds no rows."""
-    parsed = [assemble.parse_document(assemble.repair_document(doc)) for doc in documents]
-    return assemble.hold_back_rejected_rows(assemble.combine_documents(parsed))
+    with tempfile.TemporaryDirectory() as work:
+        parsed = [assemble.parse_document(assemble.repair_document(doc, Path(work))) for doc in documents]
+        return assemble.hold_back_rejected_rows(assemble.combine_documents(parsed))
 
 
 BREAKAGES = st.lists(st.sampled_from(["drop_cell", "extra_cell", "duplicate_number", "bad_track", "truncate"]),

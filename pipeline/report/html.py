@@ -195,7 +195,8 @@ def _gx_card(gx: dict[str, Any] | None) -> str:
     failed = sum(d["failed"] for d in gx["datasets"].values())
     return _card("gx", "Great Expectations", "PASS" if gx["success"] else "FAIL",
                  f'<div class="sub">{evaluated - failed}/{evaluated} expectations met · '
-                 f'<a href="{_e(gx["data_docs_index"])}">Data Docs</a></div>',
+                 f'<a href="{_e(gx["data_docs_index"])}">Data Docs</a>'
+                 + (f' · reused from run {_e(gx["reused_from"])}' if gx.get("reused_from") else "") + '</div>',
                  big_class="big tone-ok" if gx["success"] else "big tone-bad")
 
 
@@ -312,6 +313,9 @@ def _gx_block(gx: dict[str, Any] | None) -> str:
         for name, d in gx["datasets"].items()
     ]
     link = f'<a href="{_e(gx["data_docs_index"])}">open the Great Expectations Data Docs</a>'
+    if gx.get("reused_from"):
+        link += (f" · the verdict of run {_e(gx['reused_from'])}, which emitted the same data with the same "
+                 "code (GX did not run again)")
     return (
         f"<h3>Great Expectations</h3><p>{link}</p>"
         + _table(["dataset", "pass", "evaluated", "failed", "failed expectations"], rows)

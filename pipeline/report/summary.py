@@ -88,34 +88,48 @@ def row_counts(
     names = sorted(set(given) | set(datasets) | set(quarantine))
     counts = {}
     for name in names:
-        emitted = datasets[name].height if name in datasets else 0
+        if all(key in given.get(name, {}) for key in ("read", "emitted", "quarantined")):
+            counts[name] = {key: int(given[name][key]) for key in ("read", "emitted", "quarantined")}
+            continue
+        emitted = _height(datasets[name]) if name in datasets else 0
         held = quarantine[name].height if name in quarantine else 0
         fallback = {"read": emitted + held, "emitted": emitted, "quarantined": held}
         counts[name] = {key: int(given.get(name, {}).get(key, fallback[key])) for key in fallback}
     return counts
 
 
-def repairs_section(repairs: pl.DataFrame | None) -> dict[str, Any]:
-    """Changes by method, a confidence histogram, the least confident changes, examples."""
-    if repairs is None or repairs.height == 0:
+def _height(frame: pl.DataFrame | pl.LazyFrame) -> int:
+    return frame.height if isinstance(frame, pl.DataFrame) else frame.select(pl.len()).collect().item()
+
+
+def repairs_section(repairs: pl.DataFrame | pl.LazyFrame | None) -> dict[str, Any]:
+    """Changes by method, a confidence histogram, the least confident changes, examples.
+
+    Takes a LazyFrame too (the flow passes a scan of the emitted `text_repairs.parquet`): a big
+    drop's repair log has millions of rows, and every figure here is an aggregate or a top-k that
+    polars computes without loading the log.
+    """
+    lazy = repairs.lazy() if repairs is not None else None
+    total = lazy.select(pl.len()).collect().item() if lazy is not None else 0
+    if lazy is None or total == 0:
         return {"total": 0, "by_method": dict.fromkeys(REPAIR_METHODS, 0), "by_file": {},
-                "confidence_histogram": _histogram(pl.DataFrame()), "least_confident": [],
+                "confidence_histogram": _histogram(None), "least_confident": [],
                 "examples": []}
-    ordered = repairs.sort(["confidence", "source_file", "line", "column"], nulls_last=True)
-    best_first = repairs.sort(
-        ["confidence", "source_file", "line", "column"], descending=[True, False, False, False]
-    )
+    keys = ["confidence", "source_file", "line", "column"]
+    least = lazy.sort(keys, nulls_last=True).head(LEAST_CONFIDENT).collect()
     examples = [
         row
         for method in REPAIR_METHODS
-        for row in _repair_rows(best_first.filter(pl.col("method") == method).head(EXAMPLES_PER_METHOD))
+        for row in _repair_rows(lazy.filter(pl.col("method") == method)
+                                .sort(keys, descending=[True, False, False, False])
+                                .head(EXAMPLES_PER_METHOD).collect())
     ]
     return {
-        "total": repairs.height,
-        "by_method": _counts(repairs, "method", REPAIR_METHODS),
-        "by_file": _counts(repairs, "source_file", ()),
-        "confidence_histogram": _histogram(repairs),
-        "least_confident": _repair_rows(ordered.head(LEAST_CONFIDENT)),
+        "total": total,
+        "by_method": _counts(lazy, "method", REPAIR_METHODS),
+        "by_file": _counts(lazy, "source_file", ()),
+        "confidence_histogram": _histogram(lazy),
+        "least_confident": _repair_rows(least),
         "examples": examples,
     }
 
@@ -129,19 +143,24 @@ def _repair_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _histogram(repairs: pl.DataFrame) -> list[dict[str, Any]]:
+def _histogram(repairs: pl.LazyFrame | None) -> list[dict[str, Any]]:
     """HISTOGRAM_BINS equal bins over 0..1 (the last one closed), counts per repair method."""
+    confidence = pl.col("confidence")
+    bin_of = pl.when(confidence < 1 / HISTOGRAM_BINS).then(0)
+    for index in range(1, HISTOGRAM_BINS - 1):
+        bin_of = bin_of.when(confidence < (index + 1) / HISTOGRAM_BINS).then(index)
+    bin_of = bin_of.otherwise(HISTOGRAM_BINS - 1)
+    counted: dict[tuple[int, str], int] = {}
+    if repairs is not None:
+        in_range = repairs.filter((confidence >= 0) & (confidence <= 1))
+        binned = in_range.group_by(bin_of.alias("bin"), "method").agg(pl.len()).collect()
+        counted = {(int(b), str(m)): int(n) for b, m, n in binned.iter_rows()}
     bins = []
     for index in range(HISTOGRAM_BINS):
-        low, high = index / HISTOGRAM_BINS, (index + 1) / HISTOGRAM_BINS
         counts = dict.fromkeys(REPAIR_METHODS, 0)
-        if repairs.height:
-            upper = pl.col("confidence") <= high if index == HISTOGRAM_BINS - 1 else pl.col(
-                "confidence"
-            ) < high
-            in_bin = repairs.filter((pl.col("confidence") >= low) & upper)
-            counts.update(_counts(in_bin, "method", REPAIR_METHODS))
-        bins.append({"low": round(low, 2), "high": round(high, 2), "counts": counts})
+        counts.update({method: n for (b, method), n in sorted(counted.items()) if b == index})
+        bins.append({"low": round(index / HISTOGRAM_BINS, 2), "high": round((index + 1) / HISTOGRAM_BINS, 2),
+                     "counts": counts})
     return bins
 
 
@@ -256,7 +275,6 @@ def history_entry(report: dict[str, Any]) -> dict[str, Any]:
 def _counts(frame: pl.DataFrame, column: str, expected: tuple[str, ...]) -> dict[str, int]:
     """Value counts of `column` with every expected value present (0 when absent), then the rest."""
     counts = dict.fromkeys(expected, 0)
-    if frame.height:
-        for value, count in frame.group_by(column).agg(pl.len()).sort(column).iter_rows():
-            counts[str(value)] = int(count)
+    for value, count in frame.lazy().group_by(column).agg(pl.len()).sort(column).collect().iter_rows():
+        counts[str(value)] = int(count)
     return counts

@@ -24,7 +24,8 @@ def markdown_summary(report: dict[str, Any]) -> str:
         f"- text repairs: **{head['repairs_total']}** ("
         + ", ".join(f"{m} {n}" for m, n in head["repairs_by_method"].items()) + ")",
         f"- validation: **{head['errors']} errors**, {head['warnings']} warnings",
-        f"- Great Expectations: {_gx_word(head['gx_success'])}",
+        f"- Great Expectations: {_gx_word(head['gx_success'])}"
+        + (f" (verdict of run {report['gx']['reused_from']}: same data and code)" if (report.get("gx") or {}).get("reused_from") else ""),
         "",
         "| dataset | read | emitted | quarantined |",
         "|---|---:|---:|---:|",

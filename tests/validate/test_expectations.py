@@ -56,3 +56,40 @@ def test_data_docs_are_built_in_the_given_folder(gx_run):
     assert summary.data_docs_index == (folder / "report" / "gx" / "index.html").resolve()
     assert summary.data_docs_index.is_file()
     assert list((folder / "report" / "gx" / "validations").rglob("*.html"))
+
+
+def test_a_file_checked_in_batches_gets_the_verdict_of_its_failing_batch(tmp_path, monkeypatch):
+    import pipeline.expectations as expectations
+
+    rows = example_frame("papers")
+    broken = _broken_papers().slice(2, 1)  # a null title, in the last batch only
+    path = tmp_path / "papers.parquet"
+    pl.concat([rows.slice(0, 2), broken]).write_parquet(path, row_group_size=1)
+    monkeypatch.setattr(expectations, "BATCH_ROWS", 2)
+    summary = run_expectations({"papers": path}, tmp_path / "gx")
+    verdict = summary.datasets["papers"]
+    assert not verdict.success
+    assert {f["column"] for f in verdict.failed_expectations} >= {"title"}
+    assert len(list((tmp_path / "gx" / "validations").rglob("*.html"))) == 2  # one validation per batch
+
+
+def test_previous_verdict_is_reused_only_for_the_same_data_and_code(gx_run, tmp_path):
+    import json
+    import shutil
+
+    from pipeline.emit import data_sha256
+    from pipeline.expectations import reuse_expectations
+
+    summary, folder = gx_run
+    previous = tmp_path / "previous"
+    shutil.copytree(folder / "report", previous / "report")
+    digests = {name: data_sha256(folder / f"{name}.parquet") for name in ("papers", "text_repairs")}
+    manifest = {"run_id": "run-1", "code_version": "abc", "expectations": summary.to_dict(),
+                "outputs": [{"dataset": name, "data_sha256": digest} for name, digest in digests.items()]}
+    (previous / "manifest.json").write_text(json.dumps(manifest))
+    reused = reuse_expectations(previous, tmp_path / "new" / "gx", digests, "abc")
+    assert reused is not None and reused.reused_from == "run-1" and reused.success == summary.success
+    assert reused.datasets == summary.datasets and reused.data_docs_index.is_file()
+    assert reuse_expectations(previous, tmp_path / "other", digests, "def") is None
+    assert reuse_expectations(previous, tmp_path / "other", {**digests, "papers": "0" * 64}, "abc") is None
+    assert reuse_expectations(tmp_path / "absent", tmp_path / "other", digests, "abc") is None

@@ -1,0 +1,151 @@
+"""Per-document parts on disk: where repair and parse spill their results, so a run's memory is
+bounded by its biggest document and its cross-document tables, not by the size of the drop.
+
+Why: a drop of a thousand write-ups repairs into millions of `text_repairs` rows and hundreds of
+megabytes of text. Held in memory until emit, they cost gigabytes (measured: 7.3 GB peak at 1000×
+the seed). Each document's stage results therefore go to a folder of its own under the run's
+*work folder*, keyed by the raw file's name, its sha256 and the code version, so the folder is also
+what Prefect's task cache points at: an unchanged document is neither repaired nor parsed again.
+Only the small cross-document tables (papers, notes, program, findings) are ever combined in
+memory; `text_repairs` stays in parts and is validated and written part by part
+(`validate_repair_log`).
+
+A part folder is complete once its marker file exists: files are written first, the marker last,
+each through a temporary name, so a killed run never leaves a folder that looks finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from schemas.contracts import DATASETS, empty_frame
+
+#: The dataset kept on disk in parts all the way to its Parquet file.
+STREAMED_DATASET = "text_repairs"
+
+
+def document_folder(work_dir: Path, name: str, sha256: str) -> Path:
+    """The folder holding one document's parts: readable name first, content hash for uniqueness."""
+    safe = re.sub(r"[^\w.-]", "_", name)[:80]
+    return work_dir / f"{safe}-{sha256[:16]}"
+
+
+def part_path(folder: Path, dataset: str) -> Path:
+    return folder / f"{dataset}.parquet"
+
+
+def write_part(frame: pl.DataFrame, path: Path) -> None:
+    """Write one part through a temporary name (lz4: parts are read back once, speed over size)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    frame.write_parquet(temporary, compression="lz4", statistics=False)
+    os.replace(temporary, path)
+
+
+def write_text(text: str, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def write_marker(path: Path, content: dict) -> None:
+    """The file that says a folder's parts are complete; written last."""
+    write_text(json.dumps(content, sort_keys=True), path)
+
+
+def read_part(path: Path | None, dataset: str) -> pl.DataFrame:
+    """A part as a frame of `dataset`'s contract; a missing part is an empty frame."""
+    if path is None or not path.exists():
+        return empty_frame(dataset)
+    return pl.read_parquet(path)
+
+
+def parts_complete(paths: Iterable[Path]) -> bool:
+    return all(path.exists() for path in paths)
+
+
+def work_dir_for(output_dir: Path) -> Path:
+    """The default work folder: hidden, beside the output folder (like its lock file)."""
+    return output_dir.parent / f".{output_dir.name}.work"
+
+
+def code_work_dir(work_root: Path, code_version: str) -> Path:
+    return work_root / code_version
+
+
+def prune_work_dir(work_root: Path, code_version: str, keep: Iterable[Path] = ()) -> None:
+    """Drop the parts of other code versions, and (given `keep`) of documents no longer in the drop.
+
+    Call it only while holding the output lock. A pruned folder that a cached task result still
+    points at is simply rebuilt: the cache key checks that the parts exist.
+    """
+    if not work_root.is_dir():
+        return
+    for entry in work_root.iterdir():
+        if entry.is_dir() and entry.name != code_version:
+            shutil.rmtree(entry, ignore_errors=True)
+    current = code_work_dir(work_root, code_version)
+    kept = {Path(path).resolve() for path in keep}
+    if kept and current.is_dir():
+        for entry in current.iterdir():
+            if entry.resolve() not in kept:
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def fingerprint(paths: Iterable[Path]) -> str:
+    """A short hash of a set of paths (part of cache keys, so a result never points at another work folder)."""
+    return hashlib.sha256("\n".join(sorted(str(p) for p in paths)).encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class StreamedResult:
+    """What validating a dataset part by part gives: counts, findings and the (few) rejected rows."""
+
+    read: int
+    valid: int
+    quarantined: pl.DataFrame
+    findings: pl.DataFrame
+    path: Path
+
+
+def validate_repair_log(parts: list[Path], path: Path, metadata: dict[bytes, bytes]) -> StreamedResult:
+    """Validate `text_repairs` one document's part at a time and append its valid rows to `path`.
+
+    Every key of `text_repairs` starts with `source_file`, so uniqueness holds across the whole
+    dataset when it holds in each document's part; one part in memory at a time is enough.
+    """
+    from pipeline.emit import parquet_writer
+    from pipeline.validate import FAILED_CHECKS, validate_dataset
+
+    dataset = STREAMED_DATASET
+    read = valid = 0
+    quarantined: list[pl.DataFrame] = []
+    findings: list[pl.DataFrame] = []
+    with parquet_writer(path, empty_frame(dataset).to_arrow().schema, metadata) as writer:
+        for part in parts:
+            frame = read_part(part, dataset)
+            result = validate_dataset(dataset, frame)
+            read += frame.height
+            valid += result.valid.height
+            if result.valid.height:
+                writer.write_table(result.valid.to_arrow().cast(writer.schema))
+            if result.quarantined.height:
+                quarantined.append(result.quarantined)
+            if result.findings.height:
+                findings.append(result.findings)
+    empty_quarantine = empty_frame(dataset).with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(FAILED_CHECKS)).clear()
+    return StreamedResult(
+        read=read, valid=valid, path=path,
+        quarantined=pl.concat(quarantined) if quarantined else empty_quarantine,
+        findings=pl.concat(findings) if findings else pl.DataFrame(schema=DATASETS["findings"]),
+    )

@@ -1,0 +1,58 @@
+"""Per-document parts: the repair log validated part by part, and data digests that ignore the run id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from pipeline import parts
+from pipeline.emit import data_sha256, parquet_metadata, write_parquet
+from pipeline.report.summary import repairs_section
+from schemas.examples import example_frame
+
+
+def _log(source_file: str, confidence: float = 0.9) -> pl.DataFrame:
+    return example_frame("text_repairs").with_columns(pl.lit(source_file).alias("source_file"),
+                                                      pl.lit(confidence).alias("confidence"))
+
+
+def test_repair_log_parts_are_validated_one_by_one_and_every_row_accounted_for(tmp_path: Path):
+    good, bad = tmp_path / "a" / "text_repairs.parquet", tmp_path / "b" / "text_repairs.parquet"
+    parts.write_part(_log("a.md"), good)
+    parts.write_part(_log("b.md").with_columns(pl.Series("confidence", [2.0] + [0.5] * (_log("b.md").height - 1))), bad)
+    out = tmp_path / "out" / "text_repairs.parquet"
+    result = parts.validate_repair_log([good, bad], out, parquet_metadata("text_repairs", "run-1", {}))
+    assert result.read == 2 * _log("a.md").height
+    assert result.quarantined.height == 1 and result.quarantined["failed_checks"].to_list() == [["confidence.range"]]
+    assert result.valid + result.quarantined.height == result.read
+    written = pl.read_parquet(out)
+    assert written.height == result.valid and written.schema == example_frame("text_repairs").schema
+    assert pq.read_schema(out).metadata[b"pipeline.run_id"] == b"run-1"
+    assert set(result.findings["check"]) == {"confidence.range"}
+
+
+def test_data_digest_ignores_the_run_id_but_not_the_rows(tmp_path: Path):
+    frame = example_frame("papers")
+    write_parquet(frame, tmp_path / "one.parquet", parquet_metadata("papers", "run-1", {}))
+    write_parquet(frame, tmp_path / "two.parquet", parquet_metadata("papers", "run-2", {}))
+    write_parquet(frame.head(1), tmp_path / "three.parquet", parquet_metadata("papers", "run-1", {}))
+    assert data_sha256(tmp_path / "one.parquet") == data_sha256(tmp_path / "two.parquet")
+    assert data_sha256(tmp_path / "one.parquet") != data_sha256(tmp_path / "three.parquet")
+
+
+def test_repairs_section_of_a_scan_equals_that_of_the_frame(tmp_path: Path):
+    log = pl.concat([_log("a.md", 0.05), _log("b.md", 1.0), _log("c.md", 0.7)])
+    log.write_parquet(tmp_path / "log.parquet")
+    assert repairs_section(pl.scan_parquet(tmp_path / "log.parquet")) == repairs_section(log)
+    histogram = repairs_section(log)["confidence_histogram"]
+    assert [sum(b["counts"].values()) for b in histogram] == [2, 0, 0, 0, 0, 0, 0, 2, 0, 2]
+
+
+def test_pruning_keeps_the_current_drop_and_code_version_only(tmp_path: Path):
+    current, stale_doc, old_code = tmp_path / "v2" / "a.md-1", tmp_path / "v2" / "gone.md-2", tmp_path / "v1" / "a.md-1"
+    for folder in (current, stale_doc, old_code):
+        folder.mkdir(parents=True)
+    parts.prune_work_dir(tmp_path, "v2", keep=[current])
+    assert current.is_dir() and not stale_doc.exists() and not old_code.exists()
