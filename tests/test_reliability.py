@@ -18,8 +18,8 @@ from tests.conftest import REPO, subprocess_env
 PIPELINE = [sys.executable, "-m", "pipeline"]
 
 
-def run_pipeline(raw: Path, output: Path, api_url: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*PIPELINE, "run", "--raw", str(raw), "--output", str(output)], cwd=REPO,
+def run_pipeline(raw: Path, output: Path, api_url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*PIPELINE, "run", "--raw", str(raw), "--output", str(output), *extra], cwd=REPO,
                           env=subprocess_env(api_url), capture_output=True, text=True, timeout=300)
 
 
@@ -81,3 +81,24 @@ def test_next_run_after_a_kill_cleans_stale_staging(finished_output, prefect_ser
     done = run_pipeline(raw, output, prefect_server)
     assert done.returncode == 0, done.stderr[-3000:]
     assert leftovers(output) == []
+
+
+def test_a_run_killed_while_writing_parts_is_followed_by_a_correct_run(finished_output, prefect_server, tmp_path):
+    """Killed as soon as the first document's parts appear in a fresh work folder: the next run must
+    not take the half-written folder for a finished one."""
+    raw, output, _ = finished_output
+    work, fresh = tmp_path / "work", tmp_path / "output"
+    child = subprocess.Popen([*PIPELINE, "run", "--raw", str(raw), "--output", str(fresh), "--work-dir", str(work)],
+                             cwd=REPO, env=subprocess_env(prefect_server), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(work.glob("*/*/*")) and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    child.send_signal(signal.SIGKILL)
+    child.wait(30)
+    assert child.returncode == -signal.SIGKILL, "the run ended before its first part was written"
+    assert not fresh.exists()
+    done = run_pipeline(raw, fresh, prefect_server, "--work-dir", str(work))
+    assert done.returncode == 0, done.stderr[-3000:]
+    for entry in json.loads((output / "manifest.json").read_text())["outputs"]:
+        assert pl.read_parquet(fresh / entry["path"]).equals(pl.read_parquet(output / entry["path"])), entry["path"]
