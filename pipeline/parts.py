@@ -21,7 +21,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,13 +118,33 @@ class StreamedResult:
     path: Path
 
 
+#: Rows of `text_repairs` validated at once: whole documents are gathered up to this many, since
+#: Pandera's fixed cost (~30 ms a validation) would dominate one small document at a time.
+VALIDATION_BATCH_ROWS = 200_000
+
+
+def _batches(paths: list[Path], dataset: str, rows: int) -> Iterator[pl.DataFrame]:
+    """Whole parts concatenated up to about `rows` rows each (a part is never split)."""
+    pending: list[pl.DataFrame] = []
+    size = 0
+    for path in paths:
+        frame = read_part(path, dataset)
+        pending.append(frame)
+        size += frame.height
+        if size >= rows:
+            yield pl.concat(pending)
+            pending, size = [], 0
+    if pending:
+        yield pl.concat(pending)
+
+
 def validate_repair_log(parts: list[Path], path: Path, metadata: dict[bytes, bytes]) -> StreamedResult:
-    """Validate `text_repairs` one document's part at a time and append its valid rows to `path`.
+    """Validate `text_repairs` a batch of documents' parts at a time and append its valid rows to `path`.
 
     Every key of `text_repairs` starts with `source_file`, so uniqueness holds across the whole
-    dataset when it holds in each document's part; one part in memory at a time is enough.
+    dataset when it holds within each batch of whole documents; one batch in memory at a time is enough.
     """
-    from pipeline.emit import parquet_writer
+    from pipeline.emit import ROW_GROUP_ROWS, parquet_writer
     from pipeline.validate import FAILED_CHECKS, validate_dataset
 
     dataset = STREAMED_DATASET
@@ -132,13 +152,12 @@ def validate_repair_log(parts: list[Path], path: Path, metadata: dict[bytes, byt
     quarantined: list[pl.DataFrame] = []
     findings: list[pl.DataFrame] = []
     with parquet_writer(path, empty_frame(dataset).to_arrow().schema, metadata) as writer:
-        for part in parts:
-            frame = read_part(part, dataset)
+        for frame in _batches(parts, dataset, VALIDATION_BATCH_ROWS):
             result = validate_dataset(dataset, frame)
             read += frame.height
             valid += result.valid.height
-            if result.valid.height:
-                writer.write_table(result.valid.to_arrow().cast(writer.schema))
+            for chunk in result.valid.iter_slices(ROW_GROUP_ROWS):
+                writer.write_table(chunk.to_arrow().cast(writer.schema))
             if result.quarantined.height:
                 quarantined.append(result.quarantined)
             if result.findings.height:

@@ -156,31 +156,55 @@ def _findings(
     name: str, model: type[pa.DataFrameModel], frame: pl.DataFrame, failures: pl.DataFrame
 ) -> pl.DataFrame:
     """One finding per (row, check) failure, plus `_row` (the row position, null: whole table)."""
+    schema = {**DATASETS["findings"], "_row": pl.Int64}
+    if failures.is_empty():
+        return pl.DataFrame(schema=schema)
     warnings = warning_checks(model)
-    row_keys = _row_keys(frame, key_columns(model))
+    cases = failures.select("failure_case", "schema_context", "column", "check", "index").rows()
+    row_keys = _row_keys(frame, key_columns(model), [case[4] for case in cases])
+    names = {}  # (context, column, check) -> (check name, column, rule): few distinct ones
     rows = []
-    for case in failures.iter_rows(named=True):
-        check = _check_name(model, case["schema_context"], case["column"], case["check"])
-        column, _, rule = check.rpartition(".")
-        index = case["index"]
+    for (failure_case, context, column_name, pandera_check, index), row_key in zip(cases, row_keys):
+        label = (context, column_name, pandera_check)
+        if label not in names:
+            check = _check_name(model, context, column_name, pandera_check)
+            names[label] = (check, *check.rpartition(".")[::2])
+        check, column, rule = names[label]
         rows.append(
             {
                 "dataset": name,
-                "row_key": None if index is None else row_keys[index],
+                "row_key": row_key,
                 "check": check,
                 "severity": "warning" if check in warnings else "error",
                 "message": f"{column or name}: {RULE_MESSAGES.get(rule, f'fails {rule}')}",
-                "evidence": _evidence(frame, column, index, case["failure_case"]),
+                "evidence": _evidence(frame, column, index, failure_case),
                 "_row": index,
             }
         )
-    schema = {**DATASETS["findings"], "_row": pl.Int64}
     return pl.DataFrame(rows, schema=schema).unique(maintain_order=True)
 
 
-def _row_keys(frame: pl.DataFrame, keys: list[str]) -> list[str]:
-    """Each row's key columns joined by ':'. A null or repeated key cannot name its row alone, so
-    it gets the row's position too ("7@row12"): two duplicates stay two findings."""
+def _row_keys(frame: pl.DataFrame, keys: list[str], rows: list[int | None]) -> list[str | None]:
+    """The key of each requested row (None for a null position): the row's key columns joined by ':'.
+    A null or repeated key cannot name its row alone, so it gets the row's position too ("7@row12"):
+    two duplicates stay two findings. Keys are built and counted in polars over the whole frame."""
+    if not all(frame.schema[k] == pl.String or frame.schema[k].is_integer() for k in keys):
+        every = _python_row_keys(frame, keys)  # str() of other dtypes differs from a polars cast
+        return [None if row is None else every[row] for row in rows]
+    wanted = [row for row in rows if row is not None]
+    if not wanted:
+        return [None] * len(rows)
+    key = pl.concat_str([pl.col(k).cast(pl.String) for k in keys], separator=":")
+    counted = frame.select(key.alias("key")).with_columns(pl.len().over("key").alias("count"))
+    picked = counted[wanted]
+    found = {}
+    for row, value, count in zip(wanted, picked["key"].to_list(), picked["count"].to_list()):
+        found[row] = f"row{row}" if value is None else f"{value}@row{row}" if count > 1 else value
+    return [None if row is None else found[row] for row in rows]
+
+
+def _python_row_keys(frame: pl.DataFrame, keys: list[str]) -> list[str]:
+    """Every row's key, row by row in Python (for key columns polars cannot spell as `str` does)."""
     joined = [
         None if any(v is None for v in values) else ":".join(str(v) for v in values)
         for values in frame.select(keys).iter_rows()

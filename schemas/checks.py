@@ -47,6 +47,52 @@ MOJIBAKE_TRACE_PATTERN = f"\ufffd|{_LEAD_THEN_STRONG}|{_CJK_LEAD_THEN_WEAK}"
 _MOJIBAKE_TRACE = re.compile(MOJIBAKE_TRACE_PATTERN)
 
 
+def _expand(characters: str) -> set[str]:
+    """The characters of a regex class body made of literals and `a-z` ranges (ftfy's categories)."""
+    found, index = set(), 0
+    while index < len(characters):
+        if index + 2 < len(characters) and characters[index + 1] == "-":
+            found.update(chr(c) for c in range(ord(characters[index]), ord(characters[index + 2]) + 1))
+            index += 3
+        else:
+            found.add(characters[index])
+            index += 1
+    return found
+
+
+def _mojibake_characters() -> str:
+    """A polars (Rust regex) class of every non-ASCII character a `looks_like_mojibake` match needs.
+
+    Every alternative of ftfy's `BADNESS_RE` and of `_MOJIBAKE_TRACE` has a mandatory element that
+    is a literal or a class of non-ASCII characters only (ftfy's categories, Ã, Â, Œ, ...); all of
+    them are collected here (categories expanded, the pattern's own non-ASCII literals and escapes,
+    U+FFFD and the UTF-8 lead bytes). Text without any of these characters cannot be mojibake, so
+    the Pandera check runs the Python predicate only on the values that contain one.
+    """
+    chars: set[str] = set()
+    for category in badness.MOJIBAKE_CATEGORIES.values():
+        chars |= _expand(category)
+    pattern = badness.BADNESS_RE.pattern
+    chars |= {c for c in pattern if ord(c) > 0x7F}
+    chars |= {chr(int(h, 16)) for h in re.findall(r"\\x([0-9a-fA-F]{2})", pattern)}
+    chars |= {chr(int(h, 16)) for h in re.findall(r"\\u([0-9a-fA-F]{4})", pattern)}
+    chars |= {"\ufffd"} | _expand("\u00c2-\u00f4") | {c for c in MOJIBAKE_TRACE_PATTERN if ord(c) > 0x7F}
+    points = sorted(ord(c) for c in chars if ord(c) > 0x7F)
+    ranges: list[list[int]] = []
+    for point in points:
+        if ranges and point == ranges[-1][1] + 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+    body = "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges)
+    return f"[{body}]"
+
+
+#: Text matching none of this class is not mojibake (see `_mojibake_characters`): a cheap,
+#: vectorisable pre-filter for `looks_like_mojibake` (polars `str.contains`).
+MOJIBAKE_CHARACTERS_PATTERN = _mojibake_characters()
+
+
 def looks_like_mojibake(text: str) -> bool:
     """True when `text` still carries traces of a wrong decoding, so it must not be emitted as clean.
 

@@ -12,7 +12,9 @@ errors are for values a downstream join or filter would silently get wrong.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import pandera.polars as pa
@@ -23,6 +25,7 @@ from schemas.checks import (
     ARXIV_ID_PATTERN,
     ARXIV_URL_PATTERN,
     DOI_PATTERN,
+    MOJIBAKE_CHARACTERS_PATTERN,
     PDF_URL_PATTERN,
     TRACK_CODE_PATTERN,
     URL_PATTERN,
@@ -45,8 +48,79 @@ FLAGGED_STATUSES = ("mismatch", "suspect")  # the detector doubted the table: sa
 
 
 def _each(column: str, predicate: Callable[[Any], bool]) -> pl.Expr:
-    """Apply a Python predicate per non-null cell; null cells stay null and count as passing."""
-    return pl.col(column).map_elements(predicate, return_dtype=pl.Boolean, skip_nulls=True)
+    """Apply a Python predicate per non-null cell; null cells stay null and count as passing.
+
+    The predicate runs once per distinct value (`_per_value`): columns repeat values a lot
+    (affiliations, names, the same repair), and a Python call per row is what made validation slow.
+    """
+    return pl.col(column).map_batches(lambda values: _per_value(values, predicate), return_dtype=pl.Boolean)
+
+
+def _per_value(values: pl.Series, predicate: Callable[[Any], bool]) -> pl.Series:
+    """`predicate` of every non-null value (null stays null), called once per distinct value."""
+    distinct = values.drop_nulls().unique()
+    results = pl.Series("ok", [predicate(value) for value in distinct.to_list()], dtype=pl.Boolean)
+    lookup = pl.DataFrame({"value": distinct, "ok": results})
+    joined = values.rename("value").to_frame().join(lookup, on="value", how="left", maintain_order="left")
+    return joined["ok"].alias(values.name)
+
+
+@cache
+def _whitespace() -> str:
+    """Every character `str.strip()` removes (`str.isspace`), for polars' `strip_chars`."""
+    return "".join(filter(str.isspace, map(chr, range(sys.maxunicode + 1))))
+
+
+def _not_blank(column: str) -> pl.Expr:
+    """`not is_blank(cell)` as a polars expression (strips exactly what `str.strip` strips)."""
+    return pl.col(column).str.strip_chars(_whitespace()) != ""
+
+
+def _no_mojibake_values(values: pl.Series) -> pl.Series:
+    """`not looks_like_mojibake(value)` per value (null stays null). Only values holding a character
+    some mojibake signal needs (`MOJIBAKE_CHARACTERS_PATTERN`) can fail; only those reach Python."""
+    suspect = values.str.contains(MOJIBAKE_CHARACTERS_PATTERN)
+    result = suspect.not_()
+    if suspect.any():
+        result = result.scatter(suspect.arg_true(), _per_value(values.filter(suspect), _clean_text))
+    return result.alias(values.name)
+
+
+def _no_mojibake(column: str) -> pl.Expr:
+    return pl.col(column).map_batches(_no_mojibake_values, return_dtype=pl.Boolean)
+
+
+def _list_items(lists: pl.Series) -> pl.DataFrame:
+    """(row, item) for every item of every non-empty list, in order."""
+    frame = pl.DataFrame({"row": pl.int_range(len(lists), eager=True, dtype=pl.Int64), "item": lists})
+    return frame.filter(pl.col("item").list.len() > 0).explode("item")
+
+
+def _all_per_row(lists: pl.Series, items: pl.DataFrame, ok: pl.Series) -> pl.Series:
+    """all(ok) over each row's items: null for a null list, True for an empty one."""
+    per_row = items.select("row", ok.alias("ok")).group_by("row").agg(pl.col("ok").all())
+    frame = pl.DataFrame({"row": pl.int_range(len(lists), eager=True, dtype=pl.Int64), "item": lists})
+    joined = frame.join(per_row, on="row", how="left", maintain_order="left")
+    result = joined.select(pl.when(pl.col("item").is_null()).then(pl.lit(None, dtype=pl.Boolean))
+                           .otherwise(pl.col("ok").fill_null(True)).alias("ok"))["ok"]
+    return result.alias(lists.name)
+
+
+def _names_ok_values(lists: pl.Series) -> pl.Series:
+    """`_names_ok` of every list (null stays null), each distinct name checked once."""
+    items = _list_items(lists)
+    item = items["item"]
+    names = item.struct.field("name") if isinstance(item.dtype, pl.Struct) else item
+    return _all_per_row(lists, items, _per_value(names, looks_like_person_name).fill_null(False))
+
+
+def _affiliations_clean_values(lists: pl.Series) -> pl.Series:
+    """`_affiliations_clean` of every list of authors (null stays null)."""
+    items = _list_items(lists)
+    if items["item"].null_count():  # a null author: let the per-row function fail as it always did
+        return lists.map_elements(_affiliations_clean, return_dtype=pl.Boolean, skip_nulls=True)
+    affiliations = items["item"].struct.field("affiliation")
+    return _all_per_row(lists, items, _no_mojibake_values(affiliations).fill_null(True))
 
 
 def _text_ok(text: str) -> bool:
@@ -133,11 +207,11 @@ class PapersModel(pa.DataFrameModel):
 
     @pa.check("title", "abstract", "track_raw", "source_file", name="not_blank")
     def not_blank(cls, data: Any) -> pl.LazyFrame:
-        return _select(data, _each(data.key, _text_ok))
+        return _select(data, _not_blank(data.key))
 
     @pa.check("title", "abstract", name="no_mojibake")
     def no_mojibake(cls, data: Any) -> pl.LazyFrame:
-        return _select(data, _each(data.key, _clean_text))
+        return _select(data, _no_mojibake(data.key))
 
     @pa.check("link", name="arxiv_url")
     def arxiv_url(cls, data: Any) -> pl.LazyFrame:
@@ -150,11 +224,11 @@ class PapersModel(pa.DataFrameModel):
 
     @pa.check("authors", "authors_raw", name="names_look_like_names")
     def names_look_like_names(cls, data: Any) -> pl.LazyFrame:
-        return _select(data, _each(data.key, _names_ok))
+        return _select(data, pl.col(data.key).map_batches(_names_ok_values, return_dtype=pl.Boolean))
 
     @pa.check("authors", "authors_raw", name="affiliations_no_mojibake")
     def affiliations_no_mojibake(cls, data: Any) -> pl.LazyFrame:
-        return _select(data, _each(data.key, _affiliations_clean))
+        return _select(data, pl.col(data.key).map_batches(_affiliations_clean_values, return_dtype=pl.Boolean))
 
     @pa.dataframe_check(name="paper_id.contiguous")
     def paper_id_contiguous(cls, data: Any) -> pl.LazyFrame:
@@ -217,7 +291,7 @@ class PaperAuthorsModel(pa.DataFrameModel):
 
     @pa.check("affiliation", name="no_mojibake")
     def no_mojibake(cls, data: Any) -> pl.LazyFrame:
-        return _select(data, _each(data.key, _clean_text))
+        return _select(data, _no_mojibake(data.key))
 
 
 class PaperNotesModel(pa.DataFrameModel):
@@ -263,7 +337,7 @@ class PaperNotesModel(pa.DataFrameModel):
 
     @pa.check("note_id", "title", "source_file", name="not_blank")
     def not_blank(cls, data: Any) -> pl.LazyFrame:
-        return _select(data, _each(data.key, _text_ok))
+        return _select(data, _not_blank(data.key))
 
     @pa.check(
         "title",
@@ -276,7 +350,7 @@ class PaperNotesModel(pa.DataFrameModel):
         name="no_mojibake",
     )
     def no_mojibake(cls, data: Any) -> pl.LazyFrame:
-        return _select(data, _each(data.key, _clean_text))
+        return _select(data, _no_mojibake(data.key))
 
     @pa.check("authors", name="not_empty")
     def authors_not_empty(cls, data: Any) -> pl.LazyFrame:
@@ -284,7 +358,7 @@ class PaperNotesModel(pa.DataFrameModel):
 
     @pa.check("authors", name="names_look_like_names")
     def names_look_like_names(cls, data: Any) -> pl.LazyFrame:
-        return _select(data, _each(data.key, _names_ok))
+        return _select(data, pl.col(data.key).map_batches(_names_ok_values, return_dtype=pl.Boolean))
 
     @pa.dataframe_check(name="pdf_url.matches_doi")
     def pdf_url_matches_doi(cls, data: Any) -> pl.LazyFrame:
@@ -329,11 +403,11 @@ class ProgramModel(pa.DataFrameModel):
 
     @pa.check("entry_id", "session_title", "title", "source_file", name="not_blank")
     def not_blank(cls, data: Any) -> pl.LazyFrame:
-        return _select(data, _each(data.key, _text_ok))
+        return _select(data, _not_blank(data.key))
 
     @pa.check("title", "abstract", "session_title", "chair", name="no_mojibake")
     def no_mojibake(cls, data: Any) -> pl.LazyFrame:
-        return _select(data, _each(data.key, _clean_text))
+        return _select(data, _no_mojibake(data.key))
 
     @pa.check("authors", name="not_empty")
     def authors_not_empty(cls, data: Any) -> pl.LazyFrame:
@@ -341,7 +415,7 @@ class ProgramModel(pa.DataFrameModel):
 
     @pa.check("authors", name="names_look_like_names")
     def names_look_like_names(cls, data: Any) -> pl.LazyFrame:
-        return _select(data, _each(data.key, _names_ok))
+        return _select(data, pl.col(data.key).map_batches(_names_ok_values, return_dtype=pl.Boolean))
 
     @pa.dataframe_check(name="end_time.after_start")
     def end_after_start(cls, data: Any) -> pl.LazyFrame:
@@ -380,7 +454,7 @@ class TextRepairsModel(pa.DataFrameModel):
 
     @pa.check("after", name="no_mojibake")
     def no_mojibake(cls, data: Any) -> pl.LazyFrame:
-        return _select(data, _each(data.key, _clean_text))
+        return _select(data, _no_mojibake(data.key))
 
 
 class FindingsModel(pa.DataFrameModel):

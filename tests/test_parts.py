@@ -18,12 +18,16 @@ def _log(source_file: str, confidence: float = 0.9) -> pl.DataFrame:
                                                       pl.lit(confidence).alias("confidence"))
 
 
-def test_repair_log_parts_are_validated_one_by_one_and_every_row_accounted_for(tmp_path: Path):
+def test_repair_log_parts_are_validated_in_batches_and_every_row_accounted_for(tmp_path: Path, monkeypatch):
     good, bad = tmp_path / "a" / "text_repairs.parquet", tmp_path / "b" / "text_repairs.parquet"
     parts.write_part(_log("a.md"), good)
     parts.write_part(_log("b.md").with_columns(pl.Series("confidence", [2.0] + [0.5] * (_log("b.md").height - 1))), bad)
     out = tmp_path / "out" / "text_repairs.parquet"
+    together = parts.validate_repair_log([good, bad], tmp_path / "together.parquet", parquet_metadata("text_repairs", "run-1", {}))
+    monkeypatch.setattr(parts, "VALIDATION_BATCH_ROWS", 1)  # one document per batch
     result = parts.validate_repair_log([good, bad], out, parquet_metadata("text_repairs", "run-1", {}))
+    assert pl.read_parquet(tmp_path / "together.parquet").equals(pl.read_parquet(out))
+    assert together.quarantined.equals(result.quarantined) and together.findings.equals(result.findings)
     assert result.read == 2 * _log("a.md").height
     assert result.quarantined.height == 1 and result.quarantined["failed_checks"].to_list() == [["confidence.range"]]
     assert result.valid + result.quarantined.height == result.read

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
@@ -102,15 +105,139 @@ def best_paper(title: str | None, index: TitleIndex, min_score: float) -> tuple[
     return (paper_id if score >= min_score and not ambiguous else None), round(score, 2)
 
 
+def normalise_titles(titles: pl.Series) -> pl.Series:
+    """`normalise_title` of every title: ASCII titles in polars, the others (few) in Python.
+
+    For ASCII text NFKC is the identity, casefold is lower-casing and `[\\W_]` is `[^A-Za-z0-9]`, so
+    the polars spelling below gives exactly `normalise_title`'s string; a null title gives "".
+    """
+    frame = pl.DataFrame({"title": titles.cast(pl.String)})
+    is_ascii = pl.col("title").str.contains(r"^[\x00-\x7F]*$")
+    fast = pl.col("title").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ").str.strip_chars(" ")
+    out = frame.select(pl.when(pl.col("title").is_null()).then(pl.lit("")).when(is_ascii).then(fast)
+                       .otherwise(pl.lit(None, dtype=pl.String)).alias("normalised"))["normalised"]
+    missing = out.is_null()
+    if missing.any():
+        others = titles.filter(missing)
+        unique = others.unique()
+        fixed = pl.DataFrame({"title": unique, "normalised": [normalise_title(t) for t in unique.to_list()]},
+                             schema={"title": pl.String, "normalised": pl.String})
+        filled = others.to_frame("title").join(fixed, on="title", how="left", maintain_order="left")["normalised"]
+        out = out.scatter(missing.arg_true(), filled)
+    return out.alias("normalised")
+
+
+def _tokens(normalised: pl.Series, id_column: str) -> pl.DataFrame:
+    """(id, token) once per distinct token of each normalised title (`set(title.split())`)."""
+    frame = pl.DataFrame({id_column: pl.int_range(len(normalised), eager=True, dtype=pl.Int64),
+                          "token": normalised.str.split(" ").list.unique()})
+    return frame.explode("token").filter(pl.col("token").is_not_null() & (pl.col("token") != ""))
+
+
+def _token_sorted(normalised: pl.Series) -> pl.Series:
+    """Each title's tokens sorted and joined by one space: what `fuzz.token_sort_ratio` compares, so
+    it becomes a plain `fuzz.ratio` (normalised titles hold only word characters and single spaces)."""
+    return pl.Series([" ".join(sorted(title.split(" "))) for title in normalised.to_list()], dtype=pl.String)
+
+
+@dataclass(frozen=True)
+class _Papers:
+    """The papers' side of linking, built once per papers table: normalised titles, their
+    token-sorted form, the (position, token) index and each token's posting count."""
+
+    titles: pl.Series
+    sorted_titles: pl.Series
+    paper_ids: pl.Series
+    index: pl.DataFrame
+    postings: pl.DataFrame
+
+    @classmethod
+    def build(cls, papers: pl.DataFrame) -> "_Papers":
+        titles = normalise_titles(papers["title"])
+        index = _tokens(titles, "position")
+        return cls(titles, _token_sorted(titles), papers["paper_id"].cast(pl.Int64), index,
+                   index.group_by("token").agg(pl.len().alias("posting")))
+
+
+#: The last papers table linked against and its `_Papers` (notes and program link to the same
+#: table one after the other): (weak reference to the frame, its title and paper_id columns, side),
+#: reused only while that frame is alive and its columns are equal; one tuple, replaced whole.
+_LAST: list[tuple[Any, pl.Series, pl.Series, _Papers] | None] = [None]
+
+
+def _forget(reference: Any) -> None:
+    entry = _LAST[0]
+    if entry is not None and entry[0] is reference:
+        _LAST[0] = None
+
+
+def _papers_side(papers: pl.DataFrame) -> _Papers:
+    entry = _LAST[0]
+    if (entry is not None and entry[0]() is papers and entry[1].equals(papers["title"])
+            and entry[2].equals(papers["paper_id"])):
+        return entry[3]
+    side = _Papers.build(papers)
+    _LAST[0] = (weakref.ref(papers, _forget), papers["title"], papers["paper_id"], side)
+    return side
+
+
+def best_papers(titles: pl.Series, papers: pl.DataFrame, min_score: float) -> tuple[list[int | None], list[float | None]]:
+    """`best_paper` of every title against `papers`, for all titles at once.
+
+    The same blocking (`TitleIndex.candidates`) and scoring (`title_score`) as `best_paper`, with the
+    same tie-breaks, but as joins over (title, token) and (title, candidate) frames, and one
+    rapidfuzz call per scorer over every candidate pair: no Python work per candidate, so linking a
+    drop costs time in proportion to its candidate pairs, not a Python loop over them.
+    """
+    side = _papers_side(papers)
+    queries = normalise_titles(titles)
+    opened = (_tokens(queries, "qid").join(side.postings, on="token")
+              .sort("qid", "posting", "token")
+              .with_columns(pl.int_range(pl.len()).over("qid").alias("rank"))
+              # the rarest token always; up to _RARE_TOKENS of them while they are not too common
+              .filter((pl.col("rank") == 0) | ((pl.col("rank") < _RARE_TOKENS) & (pl.col("posting") <= _COMMON_TOKEN_CAP))))
+    # a paper reached through two tokens is scored twice: harmless for the max and min taken below
+    pairs = opened.select("qid", "token").join(side.index, on="token").select("qid", "position")
+    if pairs.height:
+        plain = process.cpdist(queries.gather(pairs["qid"]).to_list(), side.titles.gather(pairs["position"]).to_list(),
+                               scorer=fuzz.ratio)
+        token_sorted = process.cpdist(_token_sorted(queries).gather(pairs["qid"]).to_list(),
+                                      side.sorted_titles.gather(pairs["position"]).to_list(), scorer=fuzz.ratio)
+        score = np.maximum(plain, token_sorted).astype(np.float64)
+    else:
+        score = np.zeros(0, dtype=np.float64)
+    scored = pairs.with_columns(pl.Series("score", score, dtype=pl.Float64), side.paper_ids.gather(pairs["position"]).alias("paper_id"))
+    # best score per paper; papers rank by score, ties by their first candidate row (Counter order)
+    per_paper = (scored.group_by("qid", "paper_id").agg(pl.col("score").max(), pl.col("position").min().alias("first"))
+                 .sort("qid", pl.col("score"), "first", descending=[False, True, False])
+                 .with_columns(pl.int_range(pl.len()).over("qid").alias("rank")).filter(pl.col("rank") < 2))
+    top = per_paper.filter(pl.col("rank") == 0).select("qid", "paper_id", "score")
+    runner = per_paper.filter(pl.col("rank") == 1).select("qid", pl.col("score").alias("runner_up"))
+    ranked = top.join(runner, on="qid", how="left")
+    found = {qid: (paper_id, score, runner_up or 0.0) for qid, paper_id, score, runner_up in ranked.iter_rows()}
+    ids: list[int | None] = []
+    scores: list[float | None] = []
+    for qid in range(len(titles)):
+        if qid not in found:
+            ids.append(None)
+            scores.append(None)
+            continue
+        paper_id, score, runner_up = found[qid]
+        ambiguous = runner_up >= min_score and runner_up >= score - AMBIGUITY_MARGIN
+        ids.append(paper_id if score >= min_score and not ambiguous else None)
+        scores.append(round(score, 2))
+    return ids, scores
+
+
 def link_to_papers(frame: pl.DataFrame, papers: pl.DataFrame, *, min_score: float = DEFAULT_MIN_SCORE) -> pl.DataFrame:
     """`frame` with `paper_id` and `match_score` filled from the best title match in `papers`.
 
     `match_score` is kept even below `min_score` (it tells how close the nearest paper was);
     `paper_id` is set only at or above `min_score` and when no other paper scores about as well.
+    Each title gets what `best_paper` gives it (computed for all titles at once by `best_papers`).
     """
-    index = TitleIndex.build(papers)
-    matches = [best_paper(title, index, min_score) for title in frame["title"].to_list()]
+    paper_ids, scores = best_papers(frame["title"], papers, min_score)
     return frame.with_columns(
-        pl.Series("paper_id", [paper_id for paper_id, _ in matches], dtype=pl.Int64),
-        pl.Series("match_score", [score for _, score in matches], dtype=pl.Float64),
+        pl.Series("paper_id", paper_ids, dtype=pl.Int64),
+        pl.Series("match_score", scores, dtype=pl.Float64),
     )

@@ -63,13 +63,27 @@ def heading_orgs(organisation: str | None) -> list[frozenset[str]]:
     return found
 
 
+#: `DEPLOYMENT` without IGNORECASE, for lower-cased ASCII text (its pattern is lower-case ASCII).
+_DEPLOYMENT_LOWER = re.compile(DEPLOYMENT.pattern)
+assert DEPLOYMENT.pattern.isascii() and DEPLOYMENT.pattern == DEPLOYMENT.pattern.lower()
+
+
+def _about_deployment(sentence: str) -> bool:
+    """`DEPLOYMENT.search(sentence)`, faster: on ASCII text a case-insensitive match is a match in
+    the lower-cased text (the case variants re.IGNORECASE adds beyond ASCII, like 'ſ' for 's' or
+    the Kelvin sign for 'k', cannot occur there), and a case-sensitive search is ~5x quicker."""
+    if sentence.isascii():
+        return _DEPLOYMENT_LOWER.search(sentence.lower()) is not None
+    return DEPLOYMENT.search(sentence) is not None
+
+
 def abstract_orgs(abstract: str | None, known: frozenset[str]) -> list[frozenset[str]]:
     """Known organisations an abstract names, capitalised, in a sentence about deployment."""
     if not abstract:
         return []
     found = []
     for sentence in re.split(r"(?<=[.!?])\s+", abstract):
-        if not DEPLOYMENT.search(sentence):
+        if not _about_deployment(sentence):
             continue
         for word in re.findall(r"\b[A-Z][A-Za-z]+", sentence):
             term = fold(word)

@@ -1,0 +1,42 @@
+"""`link_findings` cuts each row's message from its group's list formatted once; the text must be
+exactly what formatting each row's list of other rows gives (ids repeated or missing included)."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.reconcile.links import link_findings
+from schemas.contracts import DATASETS
+
+
+def reference(papers: pl.DataFrame) -> pl.DataFrame:
+    """The row-by-row formatting `link_findings` must reproduce."""
+    linked = papers.filter(pl.col("link").is_not_null() & (pl.col("link").str.strip_chars() != ""))
+    repeated = linked.filter(pl.col("link").is_duplicated())
+    groups = repeated.group_by("link").agg(pl.col("paper_id").sort())
+    rows_by_link = dict(zip(groups["link"].to_list(), groups["paper_id"].to_list()))
+    rows = [
+        {"dataset": "papers", "row_key": str(pid), "check": "link_recurring", "severity": "warning",
+         "message": f"link {link} also appears on rows {[p for p in rows_by_link[link] if p != pid]}",
+         "evidence": json.dumps({"link": link, "rows": rows_by_link[link]})}
+        for pid, link in repeated.select("paper_id", "link").iter_rows()
+    ]
+    return pl.DataFrame(rows, schema=DATASETS["findings"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 10**6), st.integers(0, 60))
+def test_messages_equal_formatting_each_row(seed, n):
+    rng = random.Random(seed)
+    links = ["https://arxiv.org/abs/1", "https://x.org/é\"q", " ", None, "https://b.org/2", "https://c.org/3"]
+    papers = pl.DataFrame({"paper_id": [rng.choice([None, rng.randint(1, 8), i + 10]) for i in range(n)],
+                           "link": [rng.choice(links) for _ in range(n)]},
+                          schema={"paper_id": pl.Int64, "link": pl.String})
+    out = link_findings(papers)
+    expected = reference(papers)
+    assert out.to_dicts() == (expected.to_dicts() if expected.height else [])
