@@ -203,6 +203,7 @@ def clean_conference_drop(raw_dir: str = "raw", output_dir: str = "output", wait
         combined = timed(timings, "combine", lambda: assemble.combine_documents(parsed, input_findings))
         combined, held = assemble.hold_back_rejected_rows(combined)  # parse errors never reach detection
         detected = timed(timings, "detect", lambda: detect_task(combined))
+        del combined  # detection copied what it kept; a 1000x drop's papers are hundreds of MB
         raw_sha256 = {doc.name: doc.sha256 for doc in documents}
         staging = emit.start_staging(output, run_id)
         streamed = {parts.STREAMED_DATASET: timed(timings, "validate-repair-log", lambda: validate_repair_log_task(

@@ -234,6 +234,8 @@ def _split(frame: pl.DataFrame, findings: pl.DataFrame) -> tuple[pl.DataFrame, p
         .group_by("_row")
         .agg(pl.col("check").unique().sort().alias(FAILED_CHECKS))
     )
+    if failed.height == 0:  # the usual case: no copy of a frame that may hold 170,000 papers
+        return frame, frame.clear().with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(FAILED_CHECKS))
     numbered = frame.with_row_index("_row").with_columns(pl.col("_row").cast(pl.Int64))
     joined = numbered.join(failed, on="_row", how="left", maintain_order="left")
     is_failed = pl.col(FAILED_CHECKS).is_not_null()

@@ -9,7 +9,6 @@ import pyarrow.parquet as pq
 
 from pipeline import parts
 from pipeline.emit import data_sha256, parquet_metadata, write_parquet
-from pipeline.report.summary import repairs_section
 from schemas.examples import example_frame
 
 
@@ -46,17 +45,10 @@ def test_data_digest_ignores_the_run_id_but_not_the_rows(tmp_path: Path):
     assert data_sha256(tmp_path / "one.parquet") != data_sha256(tmp_path / "three.parquet")
 
 
-def test_repairs_section_of_a_scan_equals_that_of_the_frame(tmp_path: Path):
-    log = pl.concat([_log("a.md", 0.05), _log("b.md", 1.0), _log("c.md", 0.7)])
-    log.write_parquet(tmp_path / "log.parquet")
-    assert repairs_section(pl.scan_parquet(tmp_path / "log.parquet")) == repairs_section(log)
-    histogram = repairs_section(log)["confidence_histogram"]
-    assert [sum(b["counts"].values()) for b in histogram] == [2, 0, 0, 0, 0, 0, 0, 2, 0, 2]
-
-
 def test_pruning_keeps_the_current_drop_and_code_version_only(tmp_path: Path):
     current, stale_doc, old_code = tmp_path / "v2" / "a.md-1", tmp_path / "v2" / "gone.md-2", tmp_path / "v1" / "a.md-1"
     for folder in (current, stale_doc, old_code):
         folder.mkdir(parents=True)
     parts.prune_work_dir(tmp_path, "v2", keep=[current])
     assert current.is_dir() and not stale_doc.exists() and not old_code.exists()
+

@@ -248,6 +248,9 @@ def _authors_section(authors: dict[str, Any]) -> str:
     options = "".join(f'<option value="{_e(s)}">{_e(s)} ({n})</option>'
                       for s, n in authors["by_status"].items())
     rows = "".join(_paper_tr(paper) for paper in authors["papers"])
+    hidden = authors["total"] - len(authors["papers"])
+    more = (f'<p class="sub">Listed: the {len(authors["papers"])} papers to look at first (not verified or '
+            f'quarantined, then by number); {hidden} more are in papers.parquet.</p>' if hidden > 0 else "")
     bar = svg.stacked_bar([(s, n, STATUS_COLOURS.get(s, "#888")) for s, n in
                            authors["by_status"].items()], width=640, height=22)
     return (
@@ -258,7 +261,7 @@ def _authors_section(authors: dict[str, Any]) -> str:
         f'{options}</select><span id="paper-count" class="sub"></span></div>'
         '<div class="scroll"><table id="papers-table"><thead><tr><th class="num">#</th><th>title</th>'
         "<th>status</th><th>authors (table)</th><th>authors (best known)</th><th>evidence</th>"
-        f"</tr></thead><tbody>{rows}</tbody></table></div></section>"
+        f"</tr></thead><tbody>{rows}</tbody></table></div>{more}</section>"
     )
 
 
