@@ -92,7 +92,7 @@ class MojibakeProfile:
 def _shaped_chars(text: str, name: str, complete: bool = True) -> int:
     """How many characters of `text` sit in complete (or also short) UTF-8 shapes under `name`."""
     page = codepage(name)
-    return sum(len(match) for match in (page.intact_re if complete else page.shape_re).findall(text))
+    return sum(map(len, (page.intact_re if complete else page.shape_re).findall(text)))
 
 
 def _sample(text: str, limit: int = 65_536) -> str:
@@ -108,37 +108,47 @@ def _sample(text: str, limit: int = 65_536) -> str:
     return "\n".join(out)
 
 
-def choose_codepage(text: str, names: tuple[str, ...]) -> tuple[str, int] | None:
+def choose_codepage(text: str, names: tuple[str, ...], sample: str | None = None,
+                    shaped: dict[str, int] | None = None) -> tuple[str, int] | None:
     """The code page that explains the most of `text` (short shapes count: they are the lost-byte
     ones), with its count of characters in complete shapes (None when it has none).
 
     >>> choose_codepage("ğŸ… Best paper: â€œYesâ€", ("cp1252", "cp1254"))
     ('cp1254', 3)
     """
-    sample = _sample(text)
+    sample = _sample(text) if sample is None else sample
+    shaped = {} if shaped is None else shaped  # characters in short-or-complete shapes, per code page
     distinct = {c for c in set(sample) if ord(c) > 0x7F}
     if not distinct:
         return None
     coverage = {name: len(distinct & codepage(name).byte_of.keys()) for name in names}
     best_coverage = max(coverage.values())
     contenders = [name for name in names if coverage[name] >= best_coverage * 0.9]
-    scored = [(_shaped_chars(sample, name, complete=False), -index, name)
-              for index, name in enumerate(names) if name in contenders]
+    for name in contenders:
+        if name not in shaped:
+            shaped[name] = _shaped_chars(sample, name, complete=False)
+    scored = [(shaped[name], -index, name) for index, name in enumerate(names) if name in contenders]
     _, _, name = max(scored)
     count = _shaped_chars(sample, name)
     return (name, count) if count else None
 
 
-def tied_codepages(text: str, name: str, names: tuple[str, ...]) -> list[str]:
-    """Other code pages that explain `text` exactly as well as `name` (nothing tells them apart)."""
-    sample = _sample(text)
-    best = _shaped_chars(sample, name, complete=False)
-    return [other for other in names if other != name
-            and _shaped_chars(sample, other, complete=False) == best
-            and set(sample) & codepage(name).byte_of.keys() <= codepage(other).byte_of.keys()]
+def tied_codepages(text: str, name: str, names: tuple[str, ...], sample: str | None = None,
+                   shaped: dict[str, int] | None = None) -> list[str]:
+    """Other code pages that explain `text` exactly as well as `name` (nothing tells them apart).
+    `sample` and `shaped` are what `choose_codepage` already worked out (optional)."""
+    sample = _sample(text) if sample is None else sample
+    shaped = {} if shaped is None else shaped
+    for page in names:
+        if page not in shaped:
+            shaped[page] = _shaped_chars(sample, page, complete=False)
+    best = shaped[name]
+    used = set(sample) & codepage(name).byte_of.keys()
+    return [other for other in names if other != name and shaped[other] == best
+            and used <= codepage(other).byte_of.keys()]
 
 
-def lost_bytes(text: str, name: str, min_continuations: int) -> frozenset[int]:
+def lost_bytes(text: str, name: str, min_continuations: int, sample: str | None = None) -> frozenset[int]:
     """Byte values that cannot be (undefined, invisible) or evidently are not in `text`.
 
     A continuation byte whose character never occurs, in a text with at least `min_continuations`
@@ -146,7 +156,7 @@ def lost_bytes(text: str, name: str, min_continuations: int) -> frozenset[int]:
     """
     page = codepage(name)
     present = {page.byte_of[c] for c in set(text) if c in page.byte_of}
-    continuations = _continuation_count(_sample(text), page)
+    continuations = _continuation_count(_sample(text) if sample is None else sample, page)
     lost = set(page.undefined & set(CONTINUATION)) | {b for b in page.invisible if b not in present}
     if continuations >= min_continuations:
         lost |= {b for b in CONTINUATION if b not in present}
@@ -166,15 +176,16 @@ def detect_mojibake(text: str, names: tuple[str, ...], lost: frozenset[int] | No
     >>> detect_mojibake("VojtÄ›ch VanÄura, KordÃk, â€œokâ€", ("cp1252", "cp1254")).codepage
     'cp1252'
     """
-    chosen = choose_codepage(text, names)
+    sample, shaped = _sample(text), {}
+    chosen = choose_codepage(text, names, sample, shaped)
     if chosen is None or chosen[1] < min_units:
         return None
     name, count = chosen
     if lost is None:
-        lost = lost_bytes(text, name, min_continuations)
+        lost = lost_bytes(text, name, min_continuations, sample)
         present = set(text)
         page = codepage(name)
-        for other in tied_codepages(text, name, names):  # e.g. cp1252 vs cp1254 on pure CJK text:
+        for other in tied_codepages(text, name, names, sample, shaped):  # e.g. cp1252 vs cp1254 on pure CJK text:
             lost |= {b for b in codepage(other).undefined & set(CONTINUATION)  # keep both losses
                      if b not in page.undefined and bytes([b]).decode(name) not in present}
     return MojibakeProfile(name, frozenset(lost), count)

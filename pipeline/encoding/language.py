@@ -12,6 +12,7 @@ between pictographs).
 
 from __future__ import annotations
 
+import gc
 import json
 import marshal
 import math
@@ -111,7 +112,6 @@ def is_cjk(char: str) -> bool:
     return CJK_RE.match(char) is not None
 
 
-@lru_cache(maxsize=4)
 def word_model(source: str = "wordfreq", max_length: int = 4) -> WordModel:
     """Load (once per process) the Chinese word model; see `RepairConfig.word_source`.
 
@@ -119,14 +119,37 @@ def word_model(source: str = "wordfreq", max_length: int = 4) -> WordModel:
     `zh_words.marshal.zlib` (bench/build_char_prior.py writes it): loading it is a fraction of the
     time building the trie from wordfreq's list takes. Other choices are built from their source.
     """
+    # one cache entry per model however it is asked for (word_model() and word_model("wordfreq", 4)
+    # used to load two copies of the trie)
+    return _load_word_model(source, max_length)
+
+
+@lru_cache(maxsize=4)
+def _load_word_model(source: str, max_length: int) -> WordModel:
     if source == "chars" and max_length != 1:
-        return word_model("chars", 1)  # one entry per distinct model
+        return _load_word_model("chars", 1)  # one entry per distinct model
+    model = None
     if source == "wordfreq" and max_length == WORD_TABLE_MAX_LENGTH:
         table = load_word_table()
         if table is not None:
-            return WordModel(table["trie"], max_length, table["best_use"], source)
-    frequencies = _jieba_frequencies() if source == "jieba" else _wordfreq_frequencies()
-    return build_word_model(frequencies, max_length, source)
+            model = WordModel(table["trie"], max_length, table["best_use"], source)
+    if model is None:
+        frequencies = _jieba_frequencies() if source == "jieba" else _wordfreq_frequencies()
+        model = build_word_model(frequencies, max_length, source)
+    _exempt_from_collection()
+    return model
+
+
+def _exempt_from_collection() -> None:
+    """Move every object alive now (the trie above all) out of the cyclic garbage collector's reach.
+
+    The trie is ~120 000 dicts and tuples that live as long as the process and never form garbage,
+    yet every full collection walks them: on dense damage a document triggers a full collection
+    about every other run, each costing ~0.1 s per loaded model (longer than ftfy takes on a large
+    part of the text). `gc.freeze` moves the objects to the permanent generation; reference counting
+    still frees them as usual, only cycles among objects alive at this moment are never collected.
+    """
+    gc.freeze()
 
 
 def build_word_model(frequencies: dict[str, float], max_length: int, source: str) -> WordModel:

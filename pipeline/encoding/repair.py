@@ -9,10 +9,13 @@ window of damaged positions picks them (method 'lost_byte').
 
 from __future__ import annotations
 
+import gc
 import re
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from operator import itemgetter
 
 import ftfy
 import polars as pl
@@ -21,7 +24,7 @@ from ftfy.badness import is_bad
 from pipeline.encoding import language
 from pipeline.encoding.codepages import CodePage, MojibakeProfile, codepage, detect_mojibake
 from pipeline.encoding.config import FTFY_SAFE_CONFIG, LOW_CONFIDENCE_BELOW, RepairConfig
-from pipeline.encoding.lattice import confidence, solve
+from pipeline.encoding.lattice import Prepared, choose_prepared, prepare, with_alone
 from pipeline.encoding.units import candidates, sequence_length, split_units
 from schemas.contracts import conform
 
@@ -103,12 +106,67 @@ def repair_text(text: str, *, source_file: str = "<stdin>",
     lines = text.split("\n")
     repairs: list[TextRepair] = []
     solved: dict[tuple, tuple] = {}  # windows searched in this document, by content
-    for index, line in enumerate(lines):
-        if line.isascii() or not page.shape_re.search(line) and not (strong and _lone_lead(line, page)):
-            continue
-        lines[index], changes = repair_line(line, page, profile, config, strong, solved)
-        repairs.extend(TextRepair(source_file, index + 1, *change) for change in changes)
+    with _COLLECTOR_PAUSED:
+        for index, line in enumerate(lines):
+            if line.isascii() or not page.shape_re.search(line) and not (strong and _lone_lead(line, page)):
+                continue
+            lines[index], changes = repair_line(line, page, profile, config, strong, solved)
+            repairs.extend(_logged(source_file, index + 1, changes))
+        solved.clear()  # freed before the collector resumes: it need not walk the cache
     return RepairResult("\n".join(lines), repairs, profile, config)
+
+
+_CHANGE_FIELDS = ("column", "before", "after", "method", "confidence", "alternatives")
+assert tuple(f.name for f in fields(TextRepair)) == ("source_file", "line", *_CHANGE_FIELDS)
+
+
+def _logged(source_file: str, line: int, changes: list[tuple]) -> list[TextRepair]:
+    """`TextRepair(source_file, line, *change)` for each change, without the generated __init__ of
+    a frozen dataclass (one `object.__setattr__` per field, twice as slow; a dense document logs
+    tens of thousands of changes). The assertion above keeps the field list in step with the class."""
+    made = []
+    new = object.__new__
+    for change in changes:
+        repair = new(TextRepair)
+        state = repair.__dict__
+        state["source_file"] = source_file
+        state["line"] = line
+        state.update(zip(_CHANGE_FIELDS, change))
+        made.append(repair)
+    return made
+
+
+class _PausedCollector:
+    """Pause Python's cyclic garbage collector while repairs run (re-entrant and thread-safe:
+    the first caller in pauses it if it was running, the last one out restores it).
+
+    Repairing dense damage allocates hundreds of thousands of short-lived tuples and lists
+    (lattice edges, candidate scores); none form reference cycles, so reference counting frees
+    them all, but their sheer number triggers a hundred or so collections per document that find
+    nothing, ~15 % of the repair time (measured on bench/repair_eval.py's dense Chinese input).
+    Cycles anyone creates meanwhile are collected at the first collection after the pause.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._restore = False
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._depth == 0:
+                self._restore = gc.isenabled()
+                gc.disable()
+            self._depth += 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0 and self._restore:
+                gc.enable()
+
+
+_COLLECTOR_PAUSED = _PausedCollector()
 
 
 def repair_line(line: str, page: CodePage, profile: MojibakeProfile, config: RepairConfig,
@@ -118,7 +176,7 @@ def repair_line(line: str, page: CodePage, profile: MojibakeProfile, config: Rep
     changes: list[tuple] = [(col, before, after, "ftfy", 1.0, []) for col, before, after in cut.exact]
     if cut.slots:
         changes.extend(_choose(cut, config, {} if solved is None else solved))
-    changes.sort(key=lambda change: change[0])
+    changes.sort(key=itemgetter(0))
     repaired = "".join(cut.chars)
     if not changes and config.use_ftfy_fallback and is_bad(line):
         return _ftfy_fallback(line)
@@ -157,24 +215,33 @@ def _cut_run(line: str, offset: int, run: str, page: CodePage, profile: Mojibake
     if not SURROGATE_RE.search(decoded):  # the common case: the whole run re-decodes exactly
         _add_exact(out, offset + 1, run, decoded)
         return
-    segments: list[tuple[int, str, list]] = []  # (byte offset, decoded text or '', units)
+    pieces = SEGMENT_RE.findall(decoded)
+    segments: list[tuple[int, int, str, tuple]] = []  # (byte offset, byte length, decoded text or '', units)
     position = 0
-    for match in SEGMENT_RE.finditer(decoded):
-        piece = match.group()
+    intact = False
+    for piece in pieces:
         if "\udc80" <= piece[0] <= "\udcff":
-            units = split_units(data[position:position + len(piece)])
-            segments.append((position, "", units))
-            position += len(piece)
+            length = len(piece)
+            segments.append((position, length, "", split_units(data[position:position + length])))
         else:
-            segments.append((position, piece, []))
-            position += len(piece.encode("utf-8"))
-    intact = any(text for _, text, _ in segments)
+            intact = True
+            length = len(piece.encode("utf-8"))
+            segments.append((position, length, piece, ()))
+        position += length
     shaped = intact or any(
-        u.kind == "short" and u.end - u.start > 1 for _, _, units in segments for u in units)
+        u.kind == "short" and u.end - u.start > 1 for _, _, _, units in segments for u in units)
     plain = not intact and _plain_run(line, offset, run)
-    for start, text, units in segments:
-        if text:
-            _add_exact(out, offset + start + 1, run[start:start + len(text.encode("utf-8"))], text)
+    chars, slots, exact = out.chars, out.slots, out.exact
+    for start, length, text, units in segments:
+        if text:  # an exact re-decoding, merged with the previous one when they touch
+            column = offset + start + 1
+            before = run[start:start + length]
+            chars.extend(text)
+            if exact and exact[-1][0] + len(exact[-1][1]) == column:
+                last_column, last_before, last_after = exact[-1]
+                exact[-1] = (last_column, last_before + before, last_after + text)
+            else:
+                exact.append((column, before, text))
             continue
         for unit in units:
             piece = run[start + unit.start:start + unit.end]
@@ -182,12 +249,13 @@ def _cut_run(line: str, offset: int, run: str, page: CodePage, profile: Mojibake
             if unit.kind == "intact":  # cannot happen after the decoder, kept for safety
                 _add_exact(out, column, piece, unit.text)
                 continue
-            options = _options(unit, piece, run, shaped, evidence, line, offset, page, profile, plain)
+            options = _options(unit, piece, data[start + unit.start:start + unit.end], data, shaped,
+                               evidence, line, offset, profile, plain)
             if options:
-                out.slots.append(_Slot(len(out.chars), column, piece, options))
-                out.chars.append(piece)
+                slots.append(_Slot(len(chars), column, piece, options))
+                chars.append(piece)
             else:
-                out.chars.extend(piece)
+                chars.extend(piece)
 
 
 TEXT_PUNCTUATION = frozenset("’‘“”–—…•·")
@@ -233,22 +301,21 @@ def _add_exact(out: _Line, column: int, before: str, after: str) -> None:
         out.exact.append((column, before, after))
 
 
-def _options(unit, piece: str, run: str, shaped: bool, evidence: bool, line: str, offset: int,
-             page: CodePage, profile: MojibakeProfile, plain: bool) -> tuple[str, ...]:
+def _options(unit, piece: str, data: bytes, run_data: bytes, shaped: bool, evidence: bool, line: str,
+             offset: int, profile: MojibakeProfile, plain: bool) -> tuple[str, ...]:
     """Candidate characters of a short unit, or () when it is better read as legitimate text.
 
     A lone 2-byte lead touching a letter ("KordÃk", "Straße") keeps itself as a candidate: the
     language model (letter case, letter frequencies) decides; inside a word of a `plain` run only
     Latin-script letters compete with it. Any other short unit in a `plain` run
-    (see `_cut_run`) is left alone."""
+    (see `_cut_run`) is left alone. `data` and `run_data` are the unit's and the run's bytes."""
     if unit.kind != "short" or not evidence:
         return ()
-    data = piece.encode(page.name)
     if len(data) == 1 and not shaped:  # lone leads by themselves: mojibake only touching a letter
-        two_byte_run = all(sequence_length(b) == 2 for b in run.encode(page.name))
+        two_byte_run = all(sequence_length(b) == 2 for b in run_data)
         if two_byte_run and sequence_length(data[0]) == 2 and \
-                _touches_letter(line, offset, offset + len(run) - 1):
-            end = offset + len(run)
+                _touches_letter(line, offset, offset + len(run_data) - 1):
+            end = offset + len(run_data)
             found = likely_candidates(data, profile.lost_bytes)
             if plain and end < len(line) and line[end].isalpha():
                 # inside a word that reads as legitimate (Über, Straße, but also Czech "Äas" for
@@ -291,48 +358,85 @@ def _choose(cut: _Line, config: RepairConfig, cache: dict[tuple, tuple]) -> list
 
     `cache` holds windows already searched in this document (repeated phrases such as 推荐系统
     are searched once); it is per document so a run's speed never depends on earlier inputs."""
-    model = language.word_model(config.word_source, config.max_word_length)
-    accented = _accented_letters(cut)
-    single = _single_scorer(config.word_source, config.max_word_length, accented)
-    changes: list[tuple] = []
-    by_position = {slot.position: slot for slot in cut.slots}
-    flat = "".join(c if len(c) == 1 and i not in by_position else "\0" for i, c in enumerate(cut.chars))
+    source, max_length = config.word_source, config.max_word_length
+    model = language.word_model(source, max_length)
+    fixed = _fixed_positions(source, max_length)
+    chars = cut.chars
+    size = len(chars)
+    slot_at: list[_Slot | None] = [None] * size
+    masked = list(chars)
+    for slot in cut.slots:
+        slot_at[slot.position] = slot
+        masked[slot.position] = "\0"
+    flat = "".join(masked)  # the line with every damaged slot as one NUL (same indices as cut.chars)
+    scorer: list[Callable[[str], float]] = []  # the line's single scorer, made when first needed
 
-    for start, end in _windows(cut, model.max_length):
-        targets = [i - start for i in range(start, end) if i in by_position]
-        key = _window_key(cut, start, end, targets, by_position, model)
-        solved = cache.get(key) if key is not None else None
-        if solved is None:
-            options = [_position_options(cut, flat, i, by_position, model) for i in range(start, end)]
-            alone = _context_scores(cut, start, targets, by_position) if CONTEXT_WEIGHT else None
-            solved = solve(options, model, single, targets, alone)
+    def single(char: str) -> float:
+        if not scorer:  # only a non-Han option needs the line's letters
+            scorer.append(_single_scorer(source, max_length, _accented_letters(cut)))
+        return scorer[0](char)
+
+    def neighbour(index: int) -> str:  # a fixed character next to a slot ('' outside or damaged)
+        return masked[index] if 0 <= index < size and slot_at[index] is None else ""
+
+    changes: list[tuple] = []
+    for start, end in _windows(cut, max_length, flat):
+        targets = [i - start for i in range(start, end) if slot_at[i] is not None]
+        # a slot of Han candidates only is prepared once per candidate list (None: it is not)
+        han = [_cjk_prepared(slot_at[start + offset].options, source, max_length) for offset in targets]
+        key = None
+        if None not in han:
+            # every slot has Han candidates alone (no line-dependent score) and the fixed characters
+            # are Han (windows reach over nothing else), so the search depends only on the window's
+            # characters and the fixed characters just outside it (the context of an edge slot)
+            key = (source, max_length, tuple(targets), neighbour(start - 1), neighbour(end), *chars[start:end])
+            chosen = cache.get(key)
+        else:
+            chosen = None
+        if chosen is None:
+            positions: list[Prepared] = []
+            for index in range(start, end):
+                slot = slot_at[index]
+                if slot is None:
+                    prepared = fixed[chars[index]]
+                    if prepared is None:
+                        prepared = prepare([(chars[index], 0.0)], model, single)
+                    positions.append(prepared)
+                else:
+                    positions.append(None)  # filled below
+            for offset, prepared in zip(targets, han):
+                index = start + offset
+                slot = slot_at[index]
+                before, after = neighbour(index - 1), neighbour(index + 1)
+                if prepared is None:
+                    prepared = _mixed_position(slot, before, after, flat, index, model, single)
+                if CONTEXT_WEIGHT and (before or after):
+                    if prepared[5] is not None:  # Han candidates: cached with their context
+                        prepared = _cjk_in_context(slot.options, before, after, CONTEXT_WEIGHT, source,
+                                                   max_length)
+                    else:
+                        prepared = with_alone(prepared, _slot_context(before, slot.options, after,
+                                                                      CONTEXT_WEIGHT))
+                positions[offset] = prepared
+            _, chosen = choose_prepared(positions, max_length, targets, config.max_alternatives)
             if key is not None:
-                cache[key] = solved
-        text, ranked = solved
-        for offset in targets:
-            char = text[offset]
-            slot = by_position[start + offset]
-            cut.chars[slot.position] = char
+                cache[key] = chosen
+        for offset, (char, certainty, alternatives) in zip(targets, chosen):
+            slot = slot_at[start + offset]
+            chars[slot.position] = char
             if char == slot.before:
                 continue  # read as legitimate text after all
-            alternatives = [c for c, _ in ranked[offset] if c != char][: config.max_alternatives]
-            changes.append((slot.column, slot.before, char, "lost_byte",
-                            round(confidence(ranked[offset]), 4), alternatives))
+            changes.append((slot.column, slot.before, char, "lost_byte", certainty, list(alternatives)))
     return changes
 
 
-def _context_scores(cut: _Line, start: int, targets: list[int], slots: dict[int, _Slot],
-                    ) -> dict[int, dict[str, float]]:
-    """Per target offset, the context score of each Han option read as a one-character word, from
-    the fixed characters on either side (`language.single_word_context`)."""
-    scores: dict[int, dict[str, float]] = {}
-    for offset in targets:
-        index = start + offset
-        before = _neighbour(cut, index - 1, slots)
-        after = _neighbour(cut, index + 1, slots)
-        if before or after:
-            scores[offset] = _slot_context(before, slots[index].options, after, CONTEXT_WEIGHT)
-    return scores
+def _mixed_position(slot: _Slot, before: str, after: str, flat: str, index: int,
+                    model: language.WordModel, single: Callable[[str], float]) -> Prepared:
+    """A slot with a candidate that is not Han: each candidate with its context score from the
+    line (`language.context_bonus`: letter case, bracket pairing, joiners)."""
+    options = [(char, 0.0 if language.is_cjk(char) else
+                language.context_bonus(char, before, after, flat, index)) for char in slot.options]
+    return prepare(options, model, single)
 
 
 @lru_cache(maxsize=65_536)
@@ -340,19 +444,6 @@ def _slot_context(before: str, options: tuple[str, ...], after: str, weight: flo
     """Context scores of a slot's Han options between two fixed neighbours (shared: do not mutate)."""
     return {char: weight * language.single_word_context(before, char, after)
             for char in options if language.is_cjk(char)}
-
-
-def _window_key(cut: _Line, start: int, end: int, targets: list[int], slots: dict[int, _Slot],
-                model: language.WordModel) -> tuple | None:
-    """What a window's search depends on, when that is only its characters: every damaged slot has
-    Han candidates alone (no context score) and the fixed characters are Han (windows reach over
-    nothing else), so neither the line's language nor its brackets matter; the characters just
-    outside the window count too (they are the context of a slot at its edge). None otherwise."""
-    for offset in targets:
-        if _cjk_options(slots[start + offset].options, model.source, model.max_length) is None:
-            return None
-    before, after = _neighbour(cut, start - 1, slots), _neighbour(cut, end, slots)
-    return (model.source, model.max_length, tuple(targets), before, after, *cut.chars[start:end])
 
 
 class _SingleScores(dict):
@@ -393,45 +484,64 @@ def _accented_letters(cut: _Line) -> str:
                    and not c.isascii() and i not in damaged and not language.is_cjk(c))[:40]
 
 
-def _windows(cut: _Line, reach: int) -> list[tuple[int, int]]:
-    """Spans of positions around damaged slots, reaching up to `reach - 1` Han characters out."""
-    spans: list[tuple[int, int]] = []
-    damaged = {slot.position for slot in cut.slots}
-    for slot in cut.slots:
-        start, end = slot.position, slot.position + 1
-        while start > 0 and slot.position - start < reach - 1 and \
-                (start - 1 in damaged or language.is_cjk(cut.chars[start - 1])):
-            start -= 1
-        while end < len(cut.chars) and end - slot.position <= reach - 1 and \
-                (end in damaged or language.is_cjk(cut.chars[end])):
-            end += 1
-        if spans and start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
-        else:
-            spans.append((start, end))
-    return spans
+def _windows(cut: _Line, reach: int, flat: str) -> list[tuple[int, int]]:
+    """Spans of positions around damaged slots, reaching up to `reach - 1` Han characters out
+    (`flat`: the line with damaged slots as NUL, see `_choose`); spans that touch are merged.
+
+    >>> _windows(_Line([], [], []), 4, "ab中文\\0字\\0一二三四五六七\\0")
+    [(2, 10), (11, 15)]
+    """
+    return [match.span() for match in _window_re(reach).finditer(flat)]
 
 
-def _position_options(cut: _Line, flat: str, index: int, slots: dict[int, _Slot],
-                      model: language.WordModel) -> list[tuple[str, float]]:
-    """Options at one position: the fixed character, or each candidate with its context score."""
-    slot = slots.get(index)
-    if slot is None:
-        return [(cut.chars[index], 0.0)]
-    cjk = _cjk_options(slot.options, model.source, model.max_length)
-    if cjk is not None:
-        return cjk
-    before = _neighbour(cut, index - 1, slots)
-    after = _neighbour(cut, index + 1, slots)
-    return [(char, 0.0 if language.is_cjk(char) else
-             language.context_bonus(char, before, after, flat, index)) for char in slot.options]
+@lru_cache(maxsize=8)
+def _window_re(reach: int) -> re.Pattern[str]:
+    """Up to `reach - 1` Han characters, a damaged slot (NUL), then further slots at most
+    2 (reach - 1) Han characters apart, and up to `reach - 1` Han characters: one merged span
+    (the leftmost match is the one that starts as far left as the reach allows)."""
+    han = language.CJK_RE.pattern[:-1]  # the character class, without its '+'
+    out = max(reach - 1, 0)
+    return re.compile(f"{han}{{0,{out}}}\0(?:{han}{{0,{2 * out}}}\0)*{han}{{0,{out}}}")
 
 
-def _neighbour(cut: _Line, index: int, slots: dict[int, _Slot]) -> str:
-    """A fixed neighbouring character, '' when it is outside the line or itself damaged."""
-    if index < 0 or index >= len(cut.chars) or index in slots:
-        return ""
-    return cut.chars[index]
+class _FixedPositions(dict):
+    """Prepared one-option positions of Han characters, computed on first use (None for other
+    characters: their single score depends on the line's letters)."""
+
+    def __init__(self, model: language.WordModel) -> None:
+        super().__init__()
+        self.model = model
+        self.single = _SingleScores(model, {}).__getitem__  # Han characters do not use the letters
+
+    def __missing__(self, char: str) -> Prepared | None:
+        self[char] = prepared = prepare([(char, 0.0)], self.model, self.single, char) \
+            if language.is_cjk(char) else None
+        return prepared
+
+
+@lru_cache(maxsize=8)
+def _fixed_positions(source: str, max_length: int) -> _FixedPositions:
+    """The cache of prepared fixed positions per word model."""
+    return _FixedPositions(language.word_model(source, max_length))
+
+
+@lru_cache(maxsize=65_536)
+def _cjk_prepared(options: tuple[str, ...], source: str, max_length: int) -> Prepared | None:
+    """A damaged slot whose candidates are all Han (`_cjk_options`), prepared for the search; None
+    when a candidate is not Han."""
+    cjk = _cjk_options(options, source, max_length)
+    if cjk is None:
+        return None
+    model = language.word_model(source, max_length)
+    return prepare(cjk, model, _fixed_positions(source, max_length).single, tuple(c for c, _ in cjk))
+
+
+@lru_cache(maxsize=65_536)
+def _cjk_in_context(options: tuple[str, ...], before: str, after: str, weight: float, source: str,
+                    max_length: int) -> Prepared:
+    """`_cjk_prepared` with the context scores of its options between two fixed neighbours."""
+    return with_alone(_cjk_prepared(options, source, max_length),
+                      _slot_context(before, options, after, weight))
 
 
 def _single(char: str, model: language.WordModel, letters: dict[str, float]) -> float:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations, product
+from typing import NamedTuple
 
 UNIT_RE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]*|[\x80-\xbf]+|[\xc0\xc1\xf5-\xff]")
 UNLIKELY_CATEGORIES = frozenset({"Cn", "Cs", "Co"})
@@ -29,9 +29,9 @@ def sequence_length(lead: int) -> int:
     return 0
 
 
-@dataclass(frozen=True)
-class Unit:
-    """A slice [start, end) of the run (in characters = bytes) and how to read it."""
+class Unit(NamedTuple):
+    """A slice [start, end) of the run (in characters = bytes) and how to read it (a NamedTuple:
+    a line of dense damage makes thousands)."""
 
     start: int
     end: int
@@ -39,8 +39,9 @@ class Unit:
     text: str  # the decoded character for 'intact', else ''
 
 
-def split_units(data: bytes) -> list[Unit]:
-    """Cut the bytes of one run into units.
+@lru_cache(maxsize=65_536)
+def split_units(data: bytes) -> tuple[Unit, ...]:
+    """Cut the bytes of one run into units (cached: the same damaged bytes recur throughout a text).
 
     >>> [(u.kind, u.text) for u in split_units("中".encode() + b"\\xe4\\xb8" + b"\\xa9\\xa9")]
     [('intact', '中'), ('intact', '丩'), ('literal', '')]
@@ -58,7 +59,7 @@ def split_units(data: bytes) -> list[Unit]:
         units.append(_unit(start, head, need))
         if len(chunk) > need:  # surplus continuations: nothing they could belong to
             units.append(Unit(start + need, start + len(chunk), "literal", ""))
-    return units
+    return tuple(units)
 
 
 def _unit(start: int, head: bytes, need: int) -> Unit:
