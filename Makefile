@@ -19,7 +19,7 @@ OUTPUT ?= output
 # e.g. BENCH_ARGS="--big 0 --no-dask" (about 8 min) or "--quick" (1× and 10× only)
 BENCH_ARGS ?=
 
-.PHONY: run test bench serve venv clean
+.PHONY: run test bench eval serve venv clean
 
 ## venv: create .venv from uv.lock (installs uv with pip when it is missing)
 venv: $(STAMP)
@@ -42,11 +42,14 @@ SCHEDULE ?= --cron "0 6 * * *"
 serve: $(STAMP)
 	$(VENV)/bin/pipeline serve --raw $(RAW) --output $(OUTPUT) $(SCHEDULE)
 
-## bench: benchmarks, written to bench/*.md (run by hand; never part of the tests)
+## bench: speed and memory benchmarks, written to bench/RESULTS.md (run by hand; never part of the tests)
 bench: $(STAMP)
+	$(VENV)/bin/python bench/run_benchmarks.py $(BENCH_ARGS)
+
+## eval: accuracy evaluations of repair and author detection, written to bench/REPAIR_RESULTS.md and bench/AUTHORS_RESULTS.md
+eval: $(STAMP)
 	$(VENV)/bin/python bench/repair_eval.py
 	$(VENV)/bin/python bench/authors_eval.py
-	$(VENV)/bin/python bench/run_benchmarks.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .state .pytest_cache .output.work
