@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import numpy as np
 import polars as pl
 
+from pipeline.reconcile.affiliation import DEPLOYMENT
 from pipeline.reconcile.anchors import collect_anchors
 from pipeline.reconcile.decide import TableDecisions, reconcile_table
-from pipeline.reconcile.view import TableView
+from pipeline.reconcile.index import keyed_names
+from pipeline.reconcile.view import TableView, table_names
 from schemas.contracts import DATASETS, conform, empty_frame
 
 #: What `json.dumps(..., ensure_ascii=False)` escapes inside a string, and how.
 JSON_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f",
                 **{chr(c): f"\\u{c:04x}" for c in range(0x20) if chr(c) not in "\n\r\t\b\f"}}
+#: Rows of consecutive tables whose names are keyed at once (`table_views`).
+BATCH_ROWS = 10_000
+#: Rows whose evidence is turned into JSON at once (`findings_frame`).
+FINDINGS_CHUNK = 20_000
 SEVERITY = {"mismatch": "warning", "suspect": "warning", "corrected": "info", "unverified": "info"}
 MESSAGE = {
     "mismatch": "the authors cell does not belong to this title; the true authors are not known here",
@@ -28,38 +37,80 @@ def _organisations(paper_notes: pl.DataFrame) -> dict[int, str]:
     return dict(zip(linked["paper_id"].to_list(), linked["organisation"].to_list()))
 
 
-def table_views(papers: pl.DataFrame, organisations: dict[int, str]) -> list[tuple[pl.DataFrame, TableView]]:
-    """One view per source table (rows in table order), so displacement never spans two documents."""
-    views = []
-    ordered = papers.with_row_index("_input_row").sort("source_file", "source_line", "paper_id", nulls_last=True)
-    for (_,), table in ordered.group_by("source_file", maintain_order=True):
-        views.append((table, TableView.build(table, organisations)))
-    return views
+def table_views(papers: pl.DataFrame, organisations: dict[int, str]) -> Iterator[tuple[pl.DataFrame, TableView]]:
+    """One view per source table (rows in table order), so displacement never spans two documents.
+
+    Yields (table, view) one at a time, so only one table's index is alive at once. Only the
+    columns a view reads are ordered (a table is then a contiguous slice); abstracts stay in
+    `papers`, flagged when they may speak of deployment, and the flagged ones are read per table."""
+    deployment = pl.col("abstract").str.contains("(?i)" + DEPLOYMENT.pattern).fill_null(False)
+    ordered = (papers.select("paper_id", "source_file", "source_line", "authors_raw", deployment.alias("_deployment"))
+               .with_row_index("_input_row").sort("source_file", "source_line", "paper_id", nulls_last=True))
+    sizes = ordered.group_by("source_file", maintain_order=True).agg(pl.len())["len"].to_list()
+    start = 0
+    for batch in _batches(sizes):
+        # Names of a batch of tables are keyed in one pass (per-table polars calls cost more than the work).
+        rows = ordered.slice(start, sum(batch))
+        keyed = keyed_names(table_names(rows))
+        bounds = np.searchsorted(keyed["row"].to_numpy(), np.cumsum([0, *batch]))
+        offset = 0
+        for number, size in enumerate(batch):
+            table = rows.slice(offset, size)
+            table_keyed = keyed.slice(bounds[number], bounds[number + 1] - bounds[number]).with_columns(
+                pl.col("row") - offset)
+            offset += size
+            flagged = table["_deployment"]
+            abstracts = papers["abstract"].gather(table["_input_row"].filter(flagged)).to_list()
+            yield table, TableView.build(table, organisations, dict(zip(flagged.arg_true().to_list(), abstracts)),
+                                         table_keyed)
+        start += offset
+
+
+def _batches(sizes: list[int]) -> Iterator[list[int]]:
+    """Consecutive table sizes grouped into batches of at most `BATCH_ROWS` rows (a larger table alone)."""
+    batch: list[int] = []
+    rows = 0
+    for size in sizes:
+        if batch and rows + size > BATCH_ROWS:
+            yield batch
+            batch, rows = [], 0
+        batch.append(size)
+        rows += size
+    if batch:
+        yield batch
 
 
 def decide_all(papers: pl.DataFrame, paper_notes: pl.DataFrame, program: pl.DataFrame) -> pl.DataFrame:
-    """`papers` with author_status / authors / author_evidence filled in, in the input row order."""
+    """`papers` with author_status / authors / author_evidence filled in, in the input row order.
+
+    Tables are decided one at a time and keep only their three result columns; those are put back
+    in input order and set on `papers`, whose other columns are reused as they are."""
     anchors_by_id = collect_anchors(paper_notes, program)
     parts = []
     for table, view in table_views(papers, _organisations(paper_notes)):
         anchors = {pos: anchors_by_id[pid] for pos, pid in enumerate(view.paper_ids) if pid in anchors_by_id}
         parts.append(_apply(table, view, reconcile_table(view, anchors)))
+        del table, view
     if not parts:
         return papers
-    return pl.concat(parts).sort("_input_row").drop("_input_row")
+    decided = pl.concat(parts, rechunk=True).sort("_input_row")  # one chunk: the sort moves views, not text
+    del parts
+    return papers.with_columns(decided.get_column(name) for name in ("author_status", "authors", "author_evidence"))
 
 
 def _apply(table: pl.DataFrame, view: TableView, decisions: TableDecisions) -> pl.DataFrame:
-    """Write one table's decisions back: authors are gathered from the table's own lists (plus the
-    few new ones) by reference, evidence comes from its Arrow log."""
+    """One table's decisions as (_input_row, author_status, authors, author_evidence): authors are
+    gathered from the table's own lists (plus the few new ones) by reference, evidence comes from
+    its Arrow log."""
     dtype = DATASETS["papers"]["authors"]
     pool = pl.concat([view.authors.cast(dtype), pl.Series(decisions.new_lists, dtype=dtype)])
     authors = pool.gather(pl.Series(decisions.authors_ref, dtype=pl.Int64)).alias("authors")
-    return table.with_columns(
+    return pl.DataFrame([
+        table["_input_row"],
         pl.Series("author_status", decisions.statuses, dtype=pl.String),
         authors,
         decisions.evidence.column("author_evidence"),
-    )
+    ])
 
 
 def paper_authors_frame(papers: pl.DataFrame) -> pl.DataFrame:
@@ -99,15 +150,26 @@ def evidence_json(papers: pl.DataFrame) -> pl.Series:
 
 
 def findings_frame(papers: pl.DataFrame) -> pl.DataFrame:
-    """One finding per row that is not verified, carrying the row's evidence as JSON."""
+    """One finding per row that is not verified, carrying the row's evidence as JSON.
+
+    Built `FINDINGS_CHUNK` rows at a time, so the exploded evidence items (one row each) of only
+    one chunk are alive at once."""
     if papers.is_empty():
         return empty_frame("findings")
+    rows = (papers.select("paper_id", "author_status", "title", "author_evidence")
+            .filter(pl.col("author_status") != "verified"))
+    if rows.is_empty():
+        return empty_frame("findings")
+    return pl.concat([_findings_rows(rows.slice(start, FINDINGS_CHUNK))
+                      for start in range(0, rows.height, FINDINGS_CHUNK)])
+
+
+def _findings_rows(rows: pl.DataFrame) -> pl.DataFrame:
     status = pl.col("author_status")
-    rows = papers.select("paper_id", "author_status", "title", evidence_json(papers)).filter(status != "verified")
-    findings = rows.select(
+    findings = rows.select("paper_id", "author_status", "title", evidence_json(rows)).select(
         pl.lit("papers").alias("dataset"), pl.col("paper_id").cast(pl.String).fill_null("None").alias("row_key"),
         pl.concat_str(pl.lit("author_"), status).alias("check"),
         status.replace_strict(SEVERITY, return_dtype=pl.String).alias("severity"),
         pl.concat_str(status.replace_strict(MESSAGE, return_dtype=pl.String), pl.lit(": "), pl.col("title").fill_null("None")).alias("message"),
         "evidence")
-    return conform("findings", findings) if findings.height else empty_frame("findings")
+    return conform("findings", findings)

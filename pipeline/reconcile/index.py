@@ -59,6 +59,13 @@ def _keyed(names: pl.DataFrame) -> pl.DataFrame:
     return names.with_columns(tokens.alias("tokens"), person_keys(tokens).alias("key"))
 
 
+def keyed_names(names: pl.DataFrame) -> pl.DataFrame:
+    """(row, name, tokens, key) for the non-empty names of (row, name) rows, in row then list order."""
+    usable = (names.select(pl.col("row").cast(pl.Int64), "name").filter(pl.col("name").str.len_chars() > 0)
+              .sort("row", maintain_order=True))
+    return _keyed(usable)
+
+
 def _row_keys(keyed: pl.DataFrame, id_column: str) -> pl.DataFrame:
     """(id, key, n_keys): each list's distinct non-empty keys and how many it has."""
     keys = keyed.filter(pl.col("key") != "").select(id_column, "key").unique()
@@ -98,9 +105,12 @@ class ListIndex:
     @classmethod
     def from_names(cls, names: pl.DataFrame, size: int) -> ListIndex:
         """From (row, name) in list order; empty and null names are no names."""
-        usable = (names.select(pl.col("row").cast(pl.Int64), "name").filter(pl.col("name").str.len_chars() > 0)
-                  .sort("row", maintain_order=True))
-        keyed = _keyed(usable)
+        return cls.from_keyed(keyed_names(names), size)
+
+    @classmethod
+    def from_keyed(cls, keyed: pl.DataFrame, size: int) -> ListIndex:
+        """From `keyed_names` of (row, name) rows: rows of several indexes can be keyed at once
+        and each index given its slice (rows renumbered from 0)."""
         keys = _row_keys(keyed, "row")
         starts = np.searchsorted(keyed["row"].to_numpy(), np.arange(size + 1))
         return cls(keyed.drop("tokens"), keys, keys.group_by("key").agg(pl.len().alias("posting")),

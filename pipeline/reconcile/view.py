@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipeline.reconcile.affiliation import DEPLOYMENT, abstract_orgs, heading_orgs, org_terms
-from pipeline.reconcile.index import ListIndex
+from pipeline.reconcile.index import ListIndex, keyed_names
 from pipeline.reconcile.keys import maybe_damaged
 from pipeline.reconcile.names import damaged_name
 from pipeline.reconcile.recurrence import Recurrence, find_recurrence
@@ -38,6 +38,12 @@ def _damaged(index: ListIndex) -> dict[int, list[tuple[str, str]]]:
     return found
 
 
+def table_names(table: pl.DataFrame) -> pl.DataFrame:
+    """(row, name) of every non-null name in the table's `authors_raw`, in row and list order."""
+    rows = table.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("row"), pl.col("authors_raw").alias("a"))
+    return rows.explode("a").select("row", pl.col("a").struct.field("name").alias("name")).drop_nulls("name")
+
+
 @dataclass(frozen=True)
 class TableView:
     """One accepted-papers table in row order, with the indexes every signal shares."""
@@ -54,18 +60,21 @@ class TableView:
     recurrence: Recurrence
 
     @classmethod
-    def build(cls, table: pl.DataFrame, organisations: dict[int, str]) -> TableView:
-        """From one table's rows (papers columns) in table order and the notes organisations by paper_id."""
+    def build(cls, table: pl.DataFrame, organisations: dict[int, str], abstracts: dict[int, str] | None = None,
+              keyed: pl.DataFrame | None = None) -> TableView:
+        """From one table's rows (papers columns) in table order and the notes organisations by paper_id.
+        `abstracts` (row -> abstract with a possible deployment sentence) is read from the table's
+        `abstract` column, and `keyed` (`table_names` keyed by `index.keyed_names`) is computed,
+        when not given."""
         authors = table["authors_raw"].fill_null(pl.Series([[]], dtype=DATASETS["papers"]["authors_raw"]))
-        rows = table.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("row"), pl.col("authors_raw").alias("a"))
-        names = rows.explode("a").select("row", pl.col("a").struct.field("name").alias("name"))
-        index = ListIndex.from_names(names.drop_nulls("name"), table.height)
+        index = ListIndex.from_keyed(keyed_names(table_names(table)) if keyed is None else keyed, table.height)
         ids = table["paper_id"].to_list()
-        deployment = table.select(pl.int_range(pl.len()).alias("row"), "abstract").filter(
-            pl.col("abstract").str.contains("(?i)" + DEPLOYMENT.pattern))
+        if abstracts is None:
+            abstracts = dict(table.select(pl.int_range(pl.len()).alias("row"), "abstract").filter(
+                pl.col("abstract").str.contains("(?i)" + DEPLOYMENT.pattern)).iter_rows())
         return cls(ids, table["source_file"][0] if table.height else None, table["source_line"].to_list(), authors,
                    {row: organisations[pid] for row, pid in enumerate(ids) if pid in organisations},
-                   dict(deployment.iter_rows()), _known_orgs(authors), _damaged(index), index, find_recurrence(index))
+                   abstracts, _known_orgs(authors), _damaged(index), index, find_recurrence(index))
 
     def names(self, row: int) -> tuple[str, ...]:
         return self.index.list_of(row)

@@ -1,5 +1,5 @@
-"""`link_findings` cuts each row's message from its group's list formatted once; the text must be
-exactly what formatting each row's list of other rows gives (ids repeated or missing included)."""
+"""`link_findings` formats each group once; every row's message must be exactly what formatting that
+row's list of other rows gives (ids repeated or missing included), capped at ROWS_NAMED ids."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.reconcile.links import link_findings
+from pipeline.reconcile.links import ROWS_NAMED, link_findings
 from schemas.contracts import DATASETS
 
 
@@ -22,11 +22,18 @@ def reference(papers: pl.DataFrame) -> pl.DataFrame:
     rows_by_link = dict(zip(groups["link"].to_list(), groups["paper_id"].to_list()))
     rows = [
         {"dataset": "papers", "row_key": str(pid), "check": "link_recurring", "severity": "warning",
-         "message": f"link {link} also appears on rows {[p for p in rows_by_link[link] if p != pid]}",
+         "message": message(link, [p for p in rows_by_link[link] if p != pid]),
          "evidence": json.dumps({"link": link, "rows": rows_by_link[link]})}
         for pid, link in repeated.select("paper_id", "link").iter_rows()
     ]
     return pl.DataFrame(rows, schema=DATASETS["findings"])
+
+
+def message(link: str, others: list) -> str:
+    if len(others) <= ROWS_NAMED:
+        return f"link {link} also appears on rows {others}"
+    return (f"link {link} also appears on {len(others)} other rows: {others[:ROWS_NAMED]} and "
+            f"{len(others) - ROWS_NAMED} more (all in the evidence)")
 
 
 @settings(max_examples=80, deadline=None)
