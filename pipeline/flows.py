@@ -144,7 +144,7 @@ def emit_task(staging: Path, valid: dict[str, pl.DataFrame], quarantined: dict[s
 @task(name="expectations")
 def expectations_task(paths: dict[str, Path], docs_dir: Path, previous_output: Path | None = None) -> Any:
     """GX over the emitted files; the previous output's verdict when it emitted the same data."""
-    from pipeline.expectations import reuse_expectations, run_expectations
+    from pipeline.expectations import reuse_expectations, run_expectations_in_subprocess
 
     if previous_output is not None:
         digests = {name: emit.data_sha256(path) for name, path in paths.items()}
@@ -153,7 +153,7 @@ def expectations_task(paths: dict[str, Path], docs_dir: Path, previous_output: P
             get_run_logger().info("expectations: same data and code as run %s, its verdict and Data Docs reused",
                                   reused.reused_from)
             return reused
-    return run_expectations(paths, docs_dir)
+    return run_expectations_in_subprocess(paths, docs_dir)
 
 
 @task(name="report")

@@ -93,3 +93,22 @@ def test_previous_verdict_is_reused_only_for_the_same_data_and_code(gx_run, tmp_
     assert reuse_expectations(previous, tmp_path / "other", digests, "def") is None
     assert reuse_expectations(previous, tmp_path / "other", {**digests, "papers": "0" * 64}, "abc") is None
     assert reuse_expectations(tmp_path / "absent", tmp_path / "other", digests, "abc") is None
+
+
+def test_gx_in_a_child_process_gives_the_same_verdict(gx_run, tmp_path):
+    from pipeline.expectations import run_expectations_in_subprocess
+
+    summary, folder = gx_run
+    paths = {"papers": folder / "papers.parquet", "text_repairs": folder / "text_repairs.parquet"}
+    child = run_expectations_in_subprocess(paths, tmp_path / "gx")
+    assert child.datasets == summary.datasets and child.success == summary.success
+    assert child.data_docs_index.is_file() and child.process_peak_rss_mb > 0
+
+
+def test_gx_in_a_child_process_reports_a_broken_file_by_name(tmp_path):
+    from pipeline.errors import ContractError
+    from pipeline.expectations import run_expectations_in_subprocess
+
+    (tmp_path / "papers.parquet").write_bytes(b"not parquet")
+    with pytest.raises(ContractError, match="Great Expectations check of \\['papers'\\] failed"):
+        run_expectations_in_subprocess({"papers": tmp_path / "papers.parquet"}, tmp_path / "gx")
