@@ -139,13 +139,19 @@ def tied_codepages(text: str, name: str, names: tuple[str, ...], sample: str | N
     `sample` and `shaped` are what `choose_codepage` already worked out (optional)."""
     sample = _sample(text) if sample is None else sample
     shaped = {} if shaped is None else shaped
-    for page in names:
-        if page not in shaped:
-            shaped[page] = _shaped_chars(sample, page, complete=False)
+    if name not in shaped:
+        shaped[name] = _shaped_chars(sample, name, complete=False)
     best = shaped[name]
     used = set(sample) & codepage(name).byte_of.keys()
-    return [other for other in names if other != name and shaped[other] == best
-            and used <= codepage(other).byte_of.keys()]
+    tied = []
+    for other in names:  # a code page lacking a character of the sample cannot tie: not scanned
+        if other == name or not used <= codepage(other).byte_of.keys():
+            continue
+        if other not in shaped:
+            shaped[other] = _shaped_chars(sample, other, complete=False)
+        if shaped[other] == best:
+            tied.append(other)
+    return tied
 
 
 def lost_bytes(text: str, name: str, min_continuations: int, sample: str | None = None) -> frozenset[int]:
@@ -183,9 +189,10 @@ def detect_mojibake(text: str, names: tuple[str, ...], lost: frozenset[int] | No
     name, count = chosen
     if lost is None:
         lost = lost_bytes(text, name, min_continuations, sample)
-        present = set(text)
         page = codepage(name)
-        for other in tied_codepages(text, name, names, sample, shaped):  # e.g. cp1252 vs cp1254 on pure CJK text:
+        tied = tied_codepages(text, name, names, sample, shaped)
+        present = set(text) if tied else set()
+        for other in tied:  # e.g. cp1252 vs cp1254 on pure CJK text:
             lost |= {b for b in codepage(other).undefined & set(CONTINUATION)  # keep both losses
                      if b not in page.undefined and bytes([b]).decode(name) not in present}
     return MojibakeProfile(name, frozenset(lost), count)

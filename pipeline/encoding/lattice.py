@@ -216,15 +216,63 @@ def choose_prepared(positions: Sequence[Prepared], max_length: int, targets: Seq
                     ) -> tuple[str, list[tuple[str, float, tuple[str, ...]]]]:
     """`solve_prepared` reduced to what the repair log needs: the best string and, per target, the
     chosen character, its `confidence` rounded to 4 places and up to `keep` runner-ups (in the
-    order of `solve`'s ranking)."""
-    singles, starting, forward, backward, back = _search(positions, max_length, None)
-    text = _path(back, len(positions))
-    ranked = _marginals(singles, starting, forward, backward, targets)
+    order of `solve`'s ranking).
+
+    The hot path of the repair: `_search`, `_path` and `_marginals` fused into one function (same
+    arithmetic in the same order, so the same floats), and each target's max-marginals gathered
+    only from the words that can cover it (those starting at most `max_length - 1` before it).
+    """
+    size = len(positions)
+    starting = _edges(positions, max_length)
+    best_single = [position[4] for position in positions]
+    forward = [NEG] * (size + 1)
+    back: list = [None] * (size + 1)
+    forward[0] = 0.0
+    for position in range(size):  # forward[position] is final: every word ending here started earlier
+        here = forward[position]
+        char, score = best_single[position]
+        total = here + score
+        if total > forward[position + 1]:
+            forward[position + 1], back[position + 1] = total, (position, char)
+        for length, word, score in starting[position]:
+            total = here + score
+            if total > forward[position + length]:
+                forward[position + length], back[position + length] = total, (position, word)
+    backward = [NEG] * (size + 1)
+    backward[size] = 0.0
+    for position in range(size - 1, -1, -1):
+        best = best_single[position][1] + backward[position + 1]
+        for length, _, score in starting[position]:
+            if score + backward[position + length] > best:
+                best = score + backward[position + length]
+        backward[position] = best
+    pieces: list[str] = []
+    position = size
+    while position > 0:
+        position, piece = back[position]
+        pieces.append(piece)
+    text = "".join(reversed(pieces))
+    reach = max_length - 1
     outcomes = []
-    for position in targets:
-        scores = ranked[position]
+    for target in targets:
+        outside = forward[target] + backward[target + 1]
+        seen = {char: outside + score for char, score in positions[target][3]}
+        get = seen.get
+        for start in range(target - reach if target > reach else 0, target + 1):
+            words = starting[start]
+            if not words:
+                continue
+            offset = target - start
+            base = forward[start]
+            for length, word, score in words:
+                if length > offset:
+                    total = base + score + backward[start + length]
+                    char = word[offset]
+                    if total > get(char, NEG):
+                        seen[char] = total
+        scores = sorted(seen.items(), key=_score, reverse=True)
         top = scores[0][1]
-        char = text[position]
+        char = text[target]
         outcomes.append((char, round(1.0 / sum([exp(score - top) for _, score in scores]), 4),
                          tuple([c for c, _ in scores if c != char][:keep])))
     return text, outcomes

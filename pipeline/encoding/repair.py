@@ -9,11 +9,13 @@ window of damaged positions picks them (method 'lost_byte').
 
 from __future__ import annotations
 
+import codecs
 import gc
 import re
+import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from operator import itemgetter
 
@@ -35,9 +37,13 @@ CONTEXT_WEIGHT = 1.0  # of the part-of-speech context of one-character readings 
 STRONG_DOCUMENT_UNITS = 50  # intact sequences after which every line of the document is suspect
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextRepair:
-    """One change to the raw text: where (1-based line and column in the original), what, how sure."""
+    """One change to the raw text: where (1-based line and column in the original), what, how sure.
+
+    Slotted, with the runner-ups as a tuple (shared between changes, the empty one by all exact
+    re-decodings): a dense document logs tens of thousands of changes, and each object the log holds
+    is walked by the garbage collector's next collection."""
 
     source_file: str
     line: int
@@ -46,7 +52,7 @@ class TextRepair:
     after: str
     method: str  # 'ftfy' (lossless re-decoding) or 'lost_byte' (guessed lost bytes)
     confidence: float
-    alternatives: list[str] = field(default_factory=list)
+    alternatives: tuple[str, ...] = ()  # runner-up characters, best first
 
     @property
     def low_confidence(self) -> bool:
@@ -69,7 +75,7 @@ class RepairResult:
         return sorted(shaky, key=lambda r: r.confidence)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Slot:
     """A damaged character of a line: where it was and what it may have been."""
 
@@ -79,7 +85,7 @@ class _Slot:
     options: tuple[str, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     """A line cut into decoded characters, with its damaged slots and its exact re-decodings."""
 
@@ -120,19 +126,31 @@ _CHANGE_FIELDS = ("column", "before", "after", "method", "confidence", "alternat
 assert tuple(f.name for f in fields(TextRepair)) == ("source_file", "line", *_CHANGE_FIELDS)
 
 
+_SET_SOURCE, _SET_LINE, *_SET_CHANGE = (TextRepair.__dict__[name].__set__
+                                         for name in ("source_file", "line", *_CHANGE_FIELDS))
+
+
 def _logged(source_file: str, line: int, changes: list[tuple]) -> list[TextRepair]:
     """`TextRepair(source_file, line, *change)` for each change, without the generated __init__ of
     a frozen dataclass (one `object.__setattr__` per field, twice as slow; a dense document logs
-    tens of thousands of changes). The assertion above keeps the field list in step with the class."""
+    tens of thousands of changes): the slots' own setters fill a bare instance. The assertion
+    above keeps the field list in step with the class."""
     made = []
+    append = made.append
     new = object.__new__
-    for change in changes:
+    set_source, set_line = _SET_SOURCE, _SET_LINE
+    set_column, set_before, set_after, set_method, set_confidence, set_alternatives = _SET_CHANGE
+    for column, before, after, method, confidence, alternatives in changes:
         repair = new(TextRepair)
-        state = repair.__dict__
-        state["source_file"] = source_file
-        state["line"] = line
-        state.update(zip(_CHANGE_FIELDS, change))
-        made.append(repair)
+        set_source(repair, source_file)
+        set_line(repair, line)
+        set_column(repair, column)
+        set_before(repair, before)
+        set_after(repair, after)
+        set_method(repair, method)
+        set_confidence(repair, confidence)
+        set_alternatives(repair, alternatives)
+        append(repair)
     return made
 
 
@@ -173,10 +191,12 @@ def repair_line(line: str, page: CodePage, profile: MojibakeProfile, config: Rep
                 strong: bool = False, solved: dict[tuple, tuple] | None = None) -> tuple[str, list[tuple]]:
     """Repair one line; returns it and its changes as (column, before, after, method, conf, alts)."""
     cut = _cut_line(line, page, profile, strong)
-    changes: list[tuple] = [(col, before, after, "ftfy", 1.0, []) for col, before, after in cut.exact]
-    if cut.slots:
-        changes.extend(_choose(cut, config, {} if solved is None else solved))
-    changes.sort(key=itemgetter(0))
+    changes: list[tuple] = [(col, before, after, "ftfy", 1.0, ()) for col, before, after in cut.exact]
+    if cut.slots:  # the exact re-decodings are in column order already; the guesses go between
+        guesses = _choose(cut, config, {} if solved is None else solved)
+        if guesses:
+            changes.extend(guesses)
+            changes.sort(key=itemgetter(0))
     repaired = "".join(cut.chars)
     if not changes and config.use_ftfy_fallback and is_bad(line):
         return _ftfy_fallback(line)
@@ -210,28 +230,37 @@ def _cut_run(line: str, offset: int, run: str, page: CodePage, profile: Mojibake
     The run is re-encoded and decoded as UTF-8 in one C-level call ('surrogateescape' marks every
     byte that is not part of a well-formed sequence); only those stretches are cut into units.
     """
-    data = run.encode(page.name)
+    data = _encoder(page.name)(run)
     decoded = data.decode("utf-8", "surrogateescape")
+    chars, slots, exact = out.chars, out.slots, out.exact
     if not SURROGATE_RE.search(decoded):  # the common case: the whole run re-decodes exactly
-        _add_exact(out, offset + 1, run, decoded)
+        column = offset + 1
+        chars.extend(decoded)
+        if exact and exact[-1][0] + len(exact[-1][1]) == column:
+            last_column, last_before, last_after = exact[-1]
+            exact[-1] = (last_column, last_before + run, last_after + decoded)
+        else:
+            exact.append((column, run, decoded))
         return
-    pieces = SEGMENT_RE.findall(decoded)
     segments: list[tuple[int, int, str, tuple]] = []  # (byte offset, byte length, decoded text or '', units)
     position = 0
-    intact = False
-    for piece in pieces:
+    intact = shaped = False
+    for piece in SEGMENT_RE.findall(decoded):
         if "\udc80" <= piece[0] <= "\udcff":
             length = len(piece)
-            segments.append((position, length, "", split_units(data[position:position + length])))
+            units, long_short = _damaged_units(data[position:position + length])
+            shaped = shaped or long_short
+            segments.append((position, length, "", units))
         else:
             intact = True
             length = len(piece.encode("utf-8"))
             segments.append((position, length, piece, ()))
         position += length
-    shaped = intact or any(
-        u.kind == "short" and u.end - u.start > 1 for _, _, _, units in segments for u in units)
+    shaped = shaped or intact
     plain = not intact and _plain_run(line, offset, run)
-    chars, slots, exact = out.chars, out.slots, out.exact
+    lost = profile.lost_bytes
+    # the common case of dense damage: every short unit simply gets its likeliest candidates
+    simple = shaped and evidence and not plain
     for start, length, text, units in segments:
         if text:  # an exact re-decoding, merged with the previous one when they touch
             column = offset + start + 1
@@ -244,18 +273,42 @@ def _cut_run(line: str, offset: int, run: str, page: CodePage, profile: Mojibake
                 exact.append((column, before, text))
             continue
         for unit in units:
-            piece = run[start + unit.start:start + unit.end]
-            column = offset + start + unit.start + 1
-            if unit.kind == "intact":  # cannot happen after the decoder, kept for safety
-                _add_exact(out, column, piece, unit.text)
+            unit_start, unit_end, kind = unit.start + start, unit.end + start, unit.kind
+            piece = run[unit_start:unit_end]
+            if kind == "intact":  # cannot happen after the decoder, kept for safety
+                _add_exact(out, offset + unit_start + 1, piece, unit.text)
                 continue
-            options = _options(unit, piece, data[start + unit.start:start + unit.end], data, shaped,
-                               evidence, line, offset, profile, plain)
+            if simple:
+                options = likely_candidates(data[unit_start:unit_end], lost) if kind == "short" else ()
+            else:
+                options = _options(unit, piece, data[unit_start:unit_end], data, shaped, evidence, line,
+                                   offset, profile, plain)
             if options:
-                slots.append(_Slot(len(chars), column, piece, options))
+                slots.append(_Slot(len(chars), offset + unit_start + 1, piece, options))
                 chars.append(piece)
             else:
                 chars.extend(piece)
+
+
+@lru_cache(maxsize=16)
+def _encoder(name: str) -> Callable[[str], bytes]:
+    """`str.encode(name)` (strict), for a single-byte code page without the codec registry's
+    Python-level wrapper when it is a charmap codec (cp125x)."""
+    codec = getattr(codecs.lookup(name).encode, "__self__", None)  # a charmap codec's Codec()
+    module = sys.modules.get(type(codec).__module__) if codec is not None else None
+    table = getattr(module, "encoding_table", None)
+    if table is None:
+        return lambda text: text.encode(name)
+    charmap_encode = codecs.charmap_encode
+    return lambda text: charmap_encode(text, "strict", table)[0]
+
+
+@lru_cache(maxsize=65_536)
+def _damaged_units(data: bytes) -> tuple[tuple, bool]:
+    """`split_units(data)`, and whether one of them is a short unit of more than one byte (a lead
+    with some of its continuations: the shape of UTF-8 that lost a byte)."""
+    units = split_units(data)
+    return units, any(u.kind == "short" and u.end - u.start > 1 for u in units)
 
 
 TEXT_PUNCTUATION = frozenset("’‘“”–—…•·")
@@ -357,7 +410,10 @@ def _choose(cut: _Line, config: RepairConfig, cache: dict[tuple, tuple]) -> list
     """Run the lattice over each window of damaged slots and turn the winners into changes.
 
     `cache` holds windows already searched in this document (repeated phrases such as 推荐系统
-    are searched once); it is per document so a run's speed never depends on earlier inputs."""
+    are searched once); it is per document so a run's speed never depends on earlier inputs. It
+    also interns the runner-up tuples of the log (keyed by themselves: strings only, where a
+    window's key holds an int): a dense document logs ~10 000 of them, ~700 distinct, and every one
+    kept is one more object for the garbage collector to walk."""
     source, max_length = config.word_source, config.max_word_length
     model = language.word_model(source, max_length)
     fixed = _fixed_positions(source, max_length)
@@ -376,57 +432,59 @@ def _choose(cut: _Line, config: RepairConfig, cache: dict[tuple, tuple]) -> list
             scorer.append(_single_scorer(source, max_length, _accented_letters(cut)))
         return scorer[0](char)
 
-    def neighbour(index: int) -> str:  # a fixed character next to a slot ('' outside or damaged)
-        return masked[index] if 0 <= index < size and slot_at[index] is None else ""
-
     changes: list[tuple] = []
-    for start, end in _windows(cut, max_length, flat):
-        targets = [i - start for i in range(start, end) if slot_at[i] is not None]
+    append = changes.append
+    weight, keep = CONTEXT_WEIGHT, config.max_alternatives
+    cjk_prepared, in_context = _cjk_prepared, _cjk_in_context
+    for match in _window_re(max_length).finditer(flat):  # see `_windows`
+        start, end = match.span()
+        window = slot_at[start:end]
+        targets = [offset for offset, slot in enumerate(window) if slot is not None]
         # a slot of Han candidates only is prepared once per candidate list (None: it is not)
-        han = [_cjk_prepared(slot_at[start + offset].options, source, max_length) for offset in targets]
+        han = [cjk_prepared(window[offset].options, source, max_length) for offset in targets]
         key = None
+        chosen = None
+        left = masked[start - 1] if start and slot_at[start - 1] is None else ""
+        right = masked[end] if end < size and slot_at[end] is None else ""
         if None not in han:
             # every slot has Han candidates alone (no line-dependent score) and the fixed characters
             # are Han (windows reach over nothing else), so the search depends only on the window's
             # characters and the fixed characters just outside it (the context of an edge slot)
-            key = (source, max_length, tuple(targets), neighbour(start - 1), neighbour(end), *chars[start:end])
+            key = (source, max_length, tuple(targets), left, right, *chars[start:end])
             chosen = cache.get(key)
-        else:
-            chosen = None
         if chosen is None:
-            positions: list[Prepared] = []
-            for index in range(start, end):
-                slot = slot_at[index]
-                if slot is None:
-                    prepared = fixed[chars[index]]
-                    if prepared is None:
-                        prepared = prepare([(chars[index], 0.0)], model, single)
-                    positions.append(prepared)
-                else:
-                    positions.append(None)  # filled below
+            # fixed characters (Han: prepared once per model) and None for the slots, filled below
+            positions: list[Prepared] = [fixed[char] if slot is None else None
+                                         for char, slot in zip(chars[start:end], window)]
+            if positions.count(None) > len(targets):  # a fixed character that is not Han
+                for offset, slot in enumerate(window):
+                    if slot is None and positions[offset] is None:
+                        positions[offset] = prepare([(chars[start + offset], 0.0)], model, single)
             for offset, prepared in zip(targets, han):
                 index = start + offset
-                slot = slot_at[index]
-                before, after = neighbour(index - 1), neighbour(index + 1)
+                slot = window[offset]
+                before = (left if offset == 0 else "" if window[offset - 1] is not None
+                          else masked[index - 1])
+                after = (right if index == end - 1 else "" if window[offset + 1] is not None
+                         else masked[index + 1])
                 if prepared is None:
                     prepared = _mixed_position(slot, before, after, flat, index, model, single)
-                if CONTEXT_WEIGHT and (before or after):
+                if weight and (before or after):
                     if prepared[5] is not None:  # Han candidates: cached with their context
-                        prepared = _cjk_in_context(slot.options, before, after, CONTEXT_WEIGHT, source,
-                                                   max_length)
+                        prepared = in_context(slot.options, before, after, weight, source, max_length)
                     else:
-                        prepared = with_alone(prepared, _slot_context(before, slot.options, after,
-                                                                      CONTEXT_WEIGHT))
+                        prepared = with_alone(prepared, _slot_context(before, slot.options, after, weight))
                 positions[offset] = prepared
-            _, chosen = choose_prepared(positions, max_length, targets, config.max_alternatives)
+            _, chosen = choose_prepared(positions, max_length, targets, keep)
             if key is not None:
                 cache[key] = chosen
         for offset, (char, certainty, alternatives) in zip(targets, chosen):
-            slot = slot_at[start + offset]
-            chars[slot.position] = char
-            if char == slot.before:
-                continue  # read as legitimate text after all
-            changes.append((slot.column, slot.before, char, "lost_byte", certainty, list(alternatives)))
+            slot = window[offset]
+            chars[start + offset] = char
+            if char != slot.before:  # else read as legitimate text after all
+                if alternatives:  # one tuple per distinct list of runner-ups: fewer objects to keep
+                    alternatives = cache.setdefault(alternatives, alternatives)
+                append((slot.column, slot.before, char, "lost_byte", certainty, alternatives))
     return changes
 
 
@@ -559,7 +617,7 @@ def _ftfy_fallback(line: str) -> tuple[str, list[tuple]]:
     fixed = ftfy.fix_text(line, FTFY_SAFE_CONFIG)
     if fixed == line:
         return line, []
-    return fixed, [(1, line, fixed, "ftfy", 0.9, [])]
+    return fixed, [(1, line, fixed, "ftfy", 0.9, ())]
 
 
 def repairs_frame(repairs: list[TextRepair]) -> pl.DataFrame:
