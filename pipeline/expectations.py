@@ -39,11 +39,11 @@ __all__ = ["DatasetExpectations", "GxSummary", "expectation_specs", "reuse_expec
 
 _SITE = "pipeline_docs"
 #: A GX batch holds at most this many rows, and about BATCH_BYTES of Arrow data. GX's pandas copy of
-#: a batch costs 10-40x its Arrow size (nested columns become Python objects; measured on 1000x the
-#: seed: one 170,000-row `papers` batch peaked at 2.3 GB, 20,000-row batches at 0.8 GB), and each batch
-#: costs ~0.6 s of fixed GX overhead, so batches are sized by bytes, not rows.
+#: a batch costs 10-40x its Arrow size (strings and nested columns become Python objects; measured on
+#: 1000x the seed: one 170,000-row `papers` batch peaked at 2.3 GB, 20,000-row batches at 0.8 GB, and
+#: with 16 MB batches of every dataset the GX process peaked at 2.2 GB), so batches are sized by bytes.
 BATCH_ROWS = 500_000
-BATCH_BYTES = 16 * 2**20
+BATCH_BYTES = 8 * 2**20
 
 
 @dataclass(frozen=True)
