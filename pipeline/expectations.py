@@ -303,7 +303,11 @@ def _main() -> None:
 
     request = json.loads(sys.stdin.read())
     summary = run_expectations({name: Path(path) for name, path in request["paths"].items()}, Path(request["docs_dir"]))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: ru_maxrss survives exec, so it would report the parent's size at the fork
+    status = Path("/proc/self/status")
+    lines = status.read_text().splitlines() if status.exists() else []
+    hwm = [int(line.split()[1]) / 1024 for line in lines if line.startswith("VmHWM:")]
+    peak = hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"summary": summary.to_dict(), "peak_rss_mb": peak}))
 
 
