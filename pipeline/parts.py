@@ -70,10 +70,6 @@ def read_part(path: Path | None, dataset: str) -> pl.DataFrame:
     return pl.read_parquet(path)
 
 
-def parts_complete(paths: Iterable[Path]) -> bool:
-    return all(path.exists() for path in paths)
-
-
 def work_dir_for(output_dir: Path) -> Path:
     """The default work folder: hidden, beside the output folder (like its lock file)."""
     return output_dir.parent / f".{output_dir.name}.work"
