@@ -123,7 +123,7 @@ def validate_task(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFram
 
 @task(name="validate-repair-log")
 def validate_repair_log_task(log_parts: list[Path], staging: Path, run_id: str, raw_sha256: dict[str, str]) -> parts.StreamedResult:
-    """`text_repairs`, validated one document at a time and written straight to the staging folder."""
+    """`text_repairs`, validated a batch of whole documents at a time and written straight to the staging folder."""
     path = emit.dataset_path(staging, parts.STREAMED_DATASET)
     return parts.validate_repair_log(log_parts, path, emit.parquet_metadata(parts.STREAMED_DATASET, run_id, raw_sha256))
 
@@ -203,7 +203,7 @@ def clean_conference_drop(raw_dir: str = "raw", output_dir: str = "output", wait
         combined = timed(timings, "combine", lambda: assemble.combine_documents(parsed, input_findings))
         combined, held = assemble.hold_back_rejected_rows(combined)  # parse errors never reach detection
         detected = timed(timings, "detect", lambda: detect_task(combined))
-        del combined  # detection copied what it kept; a 1000x drop's papers are hundreds of MB
+        del combined  # not needed past detection; a 1000x drop's frames are hundreds of MB
         raw_sha256 = {doc.name: doc.sha256 for doc in documents}
         staging = emit.start_staging(output, run_id)
         streamed = {parts.STREAMED_DATASET: timed(timings, "validate-repair-log", lambda: validate_repair_log_task(
