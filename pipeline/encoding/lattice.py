@@ -224,34 +224,8 @@ def choose_prepared(positions: Sequence[Prepared], max_length: int, targets: Seq
     """
     size = len(positions)
     starting = _edges(positions, max_length)
-    best_single = [position[4] for position in positions]
-    forward = [NEG] * (size + 1)
-    back: list = [None] * (size + 1)
-    forward[0] = 0.0
-    for position in range(size):  # forward[position] is final: every word ending here started earlier
-        here = forward[position]
-        char, score = best_single[position]
-        total = here + score
-        if total > forward[position + 1]:
-            forward[position + 1], back[position + 1] = total, (position, char)
-        for length, word, score in starting[position]:
-            total = here + score
-            if total > forward[position + length]:
-                forward[position + length], back[position + length] = total, (position, word)
-    backward = [NEG] * (size + 1)
-    backward[size] = 0.0
-    for position in range(size - 1, -1, -1):
-        best = best_single[position][1] + backward[position + 1]
-        for length, _, score in starting[position]:
-            if score + backward[position + length] > best:
-                best = score + backward[position + length]
-        backward[position] = best
-    pieces: list[str] = []
-    position = size
-    while position > 0:
-        position, piece = back[position]
-        pieces.append(piece)
-    text = "".join(reversed(pieces))
+    forward, backward, back = _passes([position[4] for position in positions], starting, size)
+    text = _path(back, size)
     reach = max_length - 1
     outcomes = []
     for target in targets:
@@ -283,7 +257,13 @@ def _search(positions: Sequence[Prepared], max_length: int, alone: dict[int, dic
     """Forward (Viterbi, with back-pointers) and backward best scores over the lattice."""
     singles, best_single = _singles(positions, alone)
     starting = _edges(positions, max_length)
-    size = len(positions)
+    forward, backward, back = _passes(best_single, starting, len(positions))
+    return singles, starting, forward, backward, back
+
+
+def _passes(best_single: Sequence[tuple[str, float]], starting: Sequence[Sequence[tuple[int, str, float]]],
+            size: int) -> tuple[list[float], list[float], list[tuple[int, str] | None]]:
+    """Forward Viterbi scores with back-pointers (start, text), and backward best scores."""
     forward = [NEG] * (size + 1)
     back: list[tuple[int, str] | None] = [None] * (size + 1)
     forward[0] = 0.0
@@ -305,7 +285,7 @@ def _search(positions: Sequence[Prepared], max_length: int, alone: dict[int, dic
             if score + backward[position + length] > best:
                 best = score + backward[position + length]
         backward[position] = best
-    return singles, starting, forward, backward, back
+    return forward, backward, back
 
 
 def _path(back: list[tuple[int, str] | None], size: int) -> str:

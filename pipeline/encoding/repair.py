@@ -232,15 +232,9 @@ def _cut_run(line: str, offset: int, run: str, page: CodePage, profile: Mojibake
     """
     data = _encoder(page.name)(run)
     decoded = data.decode("utf-8", "surrogateescape")
-    chars, slots, exact = out.chars, out.slots, out.exact
+    chars, slots = out.chars, out.slots
     if not SURROGATE_RE.search(decoded):  # the common case: the whole run re-decodes exactly
-        column = offset + 1
-        chars.extend(decoded)
-        if exact and exact[-1][0] + len(exact[-1][1]) == column:
-            last_column, last_before, last_after = exact[-1]
-            exact[-1] = (last_column, last_before + run, last_after + decoded)
-        else:
-            exact.append((column, run, decoded))
+        _add_exact(out, offset + 1, run, decoded)
         return
     segments: list[tuple[int, int, str, tuple]] = []  # (byte offset, byte length, decoded text or '', units)
     position = 0
@@ -263,14 +257,7 @@ def _cut_run(line: str, offset: int, run: str, page: CodePage, profile: Mojibake
     simple = shaped and evidence and not plain
     for start, length, text, units in segments:
         if text:  # an exact re-decoding, merged with the previous one when they touch
-            column = offset + start + 1
-            before = run[start:start + length]
-            chars.extend(text)
-            if exact and exact[-1][0] + len(exact[-1][1]) == column:
-                last_column, last_before, last_after = exact[-1]
-                exact[-1] = (last_column, last_before + before, last_after + text)
-            else:
-                exact.append((column, before, text))
+            _add_exact(out, offset + start + 1, run[start:start + length], text)
             continue
         for unit in units:
             unit_start, unit_end, kind = unit.start + start, unit.end + start, unit.kind
