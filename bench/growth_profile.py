@@ -52,8 +52,8 @@ def build(scale: int) -> Path:
     import polars as pl
 
     from bench.drops import documents
+    from pipeline.assemble import parse_text
     from pipeline.encoding import repair_text, repairs_frame
-    from pipeline.parse import DocumentKind, detect_kind, parse_notes, parse_program
 
     template = {}  # copy 0 is the seed byte for byte: its repaired text_repairs stand for every copy's
     for first in documents(1, 7, broken=True):
@@ -61,16 +61,8 @@ def build(scale: int) -> Path:
     tables = []
     for generated in documents(scale, 7, broken=False):
         kind = generated.name.rsplit("_", 1)[1]
-        text = generated.clean
         parsed: dict = {"text_repairs": template[kind].with_columns(pl.lit(generated.name).alias("source_file"))}
-        detected = detect_kind(text)
-        if detected is DocumentKind.NOTES:
-            notes = parse_notes(text, generated.name)
-            parsed |= {"papers": notes.papers, "paper_notes": notes.paper_notes, "findings": notes.findings}
-        elif detected is DocumentKind.PROGRAM:
-            program = parse_program(text, generated.name)
-            parsed |= {"program": program.program, "findings": program.findings}
-        tables.append(parsed)
+        tables.append(parsed | parse_text(generated.clean, generated.name)[1])
     CACHE.mkdir(parents=True, exist_ok=True)
     target = CACHE / f"{scale}x.tables.pkl"
     with target.open("wb") as handle:

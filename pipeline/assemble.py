@@ -103,28 +103,30 @@ def parse_document(document: RepairedDocument) -> ParsedDocument:
     """Recognise the document by content and parse it into parts beside its repair log.
 
     An unknown kind becomes a finding, not an error."""
-    text = document.read_text()
-    kind = detect_kind(text)
-    tables: dict[str, pl.DataFrame] = {}
-    if kind is DocumentKind.NOTES:
-        notes = parse_notes(text, document.name)
-        tables |= {"papers": notes.papers, "paper_notes": notes.paper_notes, "findings": notes.findings}
-    elif kind is DocumentKind.PROGRAM:
-        program = parse_program(text, document.name)
-        tables |= {"program": program.program, "findings": program.findings}
-    else:
-        orphans = headerless_rows(text.split("\n"))
-        hint = (f"{document.name}:{orphans[0]}: {headerless_advice(orphans)}" if orphans else
-                f"{document.name}: not recognised as a conference write-up (an accepted-papers table with #, "
-                "Title and Authors columns, or '### Title' write-ups with a '*by ...*' line) or a program page "
-                "('- CODETitle' lines followed by 'by Authors...')")
-        tables["findings"] = finding("inputs", document.name, "unknown_document_kind", "warning", f"{hint}; skipped")
+    kind, tables = parse_text(document.read_text(), document.name)
     for name, frame in tables.items():
         parts.write_part(frame, parts.part_path(document.folder, name))
     rows = {name: frame.height for name, frame in tables.items()} | {"text_repairs": document.repairs}
     parts.write_marker(document.folder / PARSE_MARKER, {"kind": kind.value if kind else None, "rows": rows})
     return ParsedDocument(document.name, document.sha256, document.size, kind.value if kind else None,
                           document.folder, rows)
+
+
+def parse_text(text: str, name: str) -> tuple[DocumentKind | None, dict[str, pl.DataFrame]]:
+    """The document's kind and tables, by content; an unknown kind gives one warning finding."""
+    kind = detect_kind(text)
+    if kind is DocumentKind.NOTES:
+        notes = parse_notes(text, name)
+        return kind, {"papers": notes.papers, "paper_notes": notes.paper_notes, "findings": notes.findings}
+    if kind is DocumentKind.PROGRAM:
+        program = parse_program(text, name)
+        return kind, {"program": program.program, "findings": program.findings}
+    orphans = headerless_rows(text.split("\n"))
+    hint = (f"{name}:{orphans[0]}: {headerless_advice(orphans)}" if orphans else
+            f"{name}: not recognised as a conference write-up (an accepted-papers table with #, "
+            "Title and Authors columns, or '### Title' write-ups with a '*by ...*' line) or a program page "
+            "('- CODETitle' lines followed by 'by Authors...')")
+    return None, {"findings": finding("inputs", name, "unknown_document_kind", "warning", f"{hint}; skipped")}
 
 
 def require_usable_document(parsed: list[ParsedDocument], input_findings: pl.DataFrame | None) -> None:
