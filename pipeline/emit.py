@@ -168,25 +168,29 @@ def write_datasets(
     return written
 
 
-def data_sha256(path: Path) -> str:
-    """sha256 of a Parquet file's bytes before its footer: the data pages, not the key-value metadata.
+def file_digests(path: Path) -> tuple[str, str]:
+    """(sha256 of the file, sha256 of its data) of a Parquet file, in one read.
 
+    The data digest covers the bytes before the footer: the data pages, not the key-value metadata.
     Two runs that emit the same rows write the same data pages (fixed writer options) but different
-    footers (the run id), so this, not the file's hash, says whether the data changed.
+    footers (the run id), so the data digest, not the file's, says whether the data changed.
     """
     size = path.stat().st_size
     with open(path, "rb") as handle:
         handle.seek(size - 8)
-        footer_length = int.from_bytes(handle.read(4), "little")
+        data_end = size - 8 - int.from_bytes(handle.read(4), "little")
         handle.seek(0)
-        remaining, digest = size - 8 - footer_length, hashlib.sha256()
-        while remaining > 0:
-            block = handle.read(min(remaining, 1 << 20))
-            if not block:
-                break
-            digest.update(block)
-            remaining -= len(block)
-    return digest.hexdigest()
+        whole, data, position = hashlib.sha256(), hashlib.sha256(), 0
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            whole.update(block)
+            if position < data_end:
+                data.update(block[: data_end - position])
+            position += len(block)
+    return whole.hexdigest(), data.hexdigest()
+
+
+def data_sha256(path: Path) -> str:
+    return file_digests(path)[1]
 
 
 def file_sha256(path: Path) -> str:

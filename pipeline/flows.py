@@ -142,13 +142,14 @@ def emit_task(staging: Path, valid: dict[str, pl.DataFrame], quarantined: dict[s
 
 
 @task(name="expectations")
-def expectations_task(paths: dict[str, Path], docs_dir: Path, previous_output: Path | None = None) -> Any:
-    """GX over the emitted files; the previous output's verdict when it emitted the same data."""
+def expectations_task(paths: dict[str, Path], docs_dir: Path, previous_output: Path | None = None,
+                      data_digests: dict[str, str] | None = None) -> Any:
+    """GX over the emitted files; the previous output's verdict when it emitted the same data
+    (`data_digests`: each dataset's `emit.file_digests(path)[1]`)."""
     from pipeline.expectations import reuse_expectations, run_expectations_in_subprocess
 
-    if previous_output is not None:
-        digests = {name: emit.data_sha256(path) for name, path in paths.items()}
-        reused = reuse_expectations(previous_output, docs_dir, digests, code_version())
+    if previous_output is not None and data_digests is not None:
+        reused = reuse_expectations(previous_output, docs_dir, data_digests, code_version())
         if reused is not None:
             get_run_logger().info("expectations: same data and code as run %s, its verdict and Data Docs reused",
                                   reused.reused_from)
@@ -211,12 +212,14 @@ def clean_conference_drop(raw_dir: str = "raw", output_dir: str = "output", wait
         read, valid, quarantined = timed(timings, "validate", lambda: validate_task(detected, held, streamed))
         paths = timed(timings, "emit", lambda: emit_task(staging, valid, quarantined, parsed, run_id, raw_sha256))
         paths |= {name: result.path for name, result in streamed.items()}
-        gx = timed(timings, "expectations", lambda: expectations_task(paths, staging / "report" / "gx", output))
+        digests = {name: emit.file_digests(path) for name, path in paths.items()}
+        gx = timed(timings, "expectations", lambda: expectations_task(
+            paths, staging / "report" / "gx", output, {name: data for name, (_, data) in digests.items()}))
         run = run_record(run_id, started_at, parsed, read, valid, quarantined, timings, streamed)
         history = read_history(staging)
         emitted = valid | {name: pl.scan_parquet(result.path) for name, result in streamed.items()}
         report = timed(timings, "report", lambda: report_task(run, emitted, quarantined, gx, history, staging / "report"))
-        manifest = build_manifest(run, staging, paths, gx, report)
+        manifest = build_manifest(run, staging, paths, gx, report, digests)
         write_manifest_and_history(staging, manifest, report)
         publish_task(staging, output)
         parts.prune_work_dir(work_root, code_version(), keep=[doc.folder for doc in parsed])
@@ -278,10 +281,14 @@ def run_record(run_id: str, started_at: datetime, parsed: list[assemble.ParsedDo
     }
 
 
-def build_manifest(run: dict[str, Any], staging: Path, paths: dict[str, Path], gx: Any, report: dict[str, Any]) -> dict[str, Any]:
+def build_manifest(run: dict[str, Any], staging: Path, paths: dict[str, Path], gx: Any, report: dict[str, Any],
+                   digests: dict[str, tuple[str, str]] | None = None) -> dict[str, Any]:
+    """The run record plus every output with its file and data sha256 (`emit.file_digests`, computed
+    here unless the caller already has them)."""
+    digests = digests or {name: emit.file_digests(path) for name, path in paths.items()}
     outputs = [
-        {"dataset": name, "path": path.relative_to(staging).as_posix(), "sha256": emit.file_sha256(path),
-         "data_sha256": emit.data_sha256(path), "rows": run["rows"][name]["emitted"]}
+        {"dataset": name, "path": path.relative_to(staging).as_posix(), "sha256": digests[name][0],
+         "data_sha256": digests[name][1], "rows": run["rows"][name]["emitted"]}
         for name, path in paths.items()
     ]
     quarantine = [

@@ -8,7 +8,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from pipeline import parts
-from pipeline.emit import data_sha256, parquet_metadata, write_parquet
+from pipeline.emit import data_sha256, file_digests, file_sha256, parquet_metadata, write_parquet
 from schemas.examples import example_frame
 
 
@@ -43,6 +43,7 @@ def test_data_digest_ignores_the_run_id_but_not_the_rows(tmp_path: Path):
     write_parquet(frame.head(1), tmp_path / "three.parquet", parquet_metadata("papers", "run-1", {}))
     assert data_sha256(tmp_path / "one.parquet") == data_sha256(tmp_path / "two.parquet")
     assert data_sha256(tmp_path / "one.parquet") != data_sha256(tmp_path / "three.parquet")
+    assert file_digests(tmp_path / "one.parquet")[0] == file_sha256(tmp_path / "one.parquet")
 
 
 def test_pruning_keeps_the_current_drop_and_code_version_only(tmp_path: Path):
