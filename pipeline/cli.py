@@ -1,8 +1,9 @@
 """The `pipeline` command: run the flow, or one stage, from the terminal.
 
 Exit codes: 0 success (quarantined rows are reported, not failures), 1 unexpected pipeline error,
-2 bad raw input, 3 contract error (unknown dataset, incompatible schema), 4 output folder locked
-by another run. User errors print one actionable line, never a traceback.
+2 bad raw input or an output/work folder the pipeline must not replace, 3 contract error (unknown
+dataset, incompatible schema), 4 output folder locked by another run, 5 output not written (disk
+full), 130/143 stopped by SIGINT/SIGTERM. User errors print one actionable line, never a traceback.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, RunInterrupted
 
 PREFECT_DEFAULTS = {
     "DO_NOT_TRACK": "1",
@@ -45,7 +46,7 @@ def prepare_prefect_environment() -> None:
         Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
 
 
-def fail(error: PipelineError) -> None:
+def fail(error: PipelineError | RunInterrupted) -> None:
     errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
     raise typer.Exit(error.exit_code)
 
@@ -87,10 +88,13 @@ def run(
                                                        "the output folder).")] = None,
 ) -> None:
     """Run the whole flow on a raw drop: repair, parse, detect, validate, emit, check, report."""
+    from pipeline.emit import check_run_paths
     from pipeline.ingest import check_drop
+    from pipeline.parts import work_dir_for
 
     try:
         check_drop(raw)  # a wrong --raw fails here in a second, not inside the flow
+        check_run_paths(raw, output, work_dir or work_dir_for(output.resolve()))  # the flow checks again
     except PipelineError as error:
         fail(error)
     prepare_prefect_environment()
@@ -114,7 +118,7 @@ def run(
         run_flow = flow_with_runner(runner, dask_address=dask_address, dask_workers=dask_workers)
         manifest = run_flow(raw_dir=str(raw), output_dir=str(output), wait_for_lock=wait,
                             work_dir=str(work_dir) if work_dir else None)
-    except PipelineError as error:
+    except (PipelineError, RunInterrupted) as error:
         fail(error)
     finally:
         if server is not None:
@@ -212,6 +216,13 @@ def serve(
     prepare_prefect_environment()
     from pipeline.server import LocalPrefectServer
 
+    from pipeline.emit import check_run_paths
+    from pipeline.parts import work_dir_for
+
+    try:
+        check_run_paths(raw, output, work_dir_for(output.resolve()))  # a wrong folder fails now, not at 6 am
+    except PipelineError as error:
+        fail(error)
     server = None if os.environ.get("PREFECT_API_URL") else LocalPrefectServer(state.resolve() / "server")
     try:
         if server is not None:

@@ -34,3 +34,33 @@ class OutputLockedError(PipelineError):
     """Another run holds the lock on the output folder."""
 
     exit_code = 4
+
+
+class OutputRefusedError(PipelineError):
+    """`--output` or `--work-dir` names a folder the pipeline does not own (or one that overlaps the raw
+    drop): refused before any work, so nothing a user keeps there is replaced or pruned."""
+
+    exit_code = 2
+
+
+class OutputWriteError(PipelineError):
+    """The output could not be written (disk full, quota): the run stopped, its staging folder was
+    removed, and the previous output is unchanged."""
+
+    exit_code = 5
+
+
+class RunInterrupted(BaseException):
+    """SIGINT or SIGTERM arrived mid-run; raised from the signal handler in the flow's thread.
+
+    A BaseException like KeyboardInterrupt, not a PipelineError: no `except Exception` in a library or
+    a Prefect retry may swallow it. Exits 128 + the signal number (130 for SIGINT, 143 for SIGTERM),
+    the shell's convention, after the staging folder is removed and the lock released.
+    """
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        self.signum = signum
+        self.exit_code = 128 + signum
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")

@@ -54,8 +54,8 @@ def _retry_unless_user_error(task: Any, task_run: Any, state: Any) -> bool:
         state.result()
     except PipelineError:
         return False
-    except Exception:
-        return True
+    except Exception as error:
+        return not emit.is_disk_full(error)
     return True
 
 
@@ -72,9 +72,10 @@ def _parse_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str
 
 
 def _parts_cache_key(context: TaskRunContext, sha256: str, marker: Path) -> str | None:
-    """A cached result is a pointer to part files, so it is only valid while they exist: without the
-    marker, no key (Prefect runs the task and the parts are written again)."""
-    if not marker.exists():
+    """A cached result is a pointer to part files, so it is only valid while they are as written:
+    without the marker, or with a part that no longer has the sha256 it records, no key (Prefect runs
+    the task and the parts are written again)."""
+    if not parts.marker_is_intact(marker):  # a part changed or deleted since: rebuild it
         return None
     return f"{context.task.name}-{sha256}-{code_version()}-{parts.fingerprint([marker.parent])}"
 
@@ -193,11 +194,13 @@ def clean_conference_drop(raw_dir: str = "raw", output_dir: str = "output", wait
     work_root = Path(work_dir).resolve() if work_dir else parts.work_dir_for(output)
     work = parts.code_work_dir(work_root, code_version())
     run_id, started_at, timings = new_run_id(), datetime.now(UTC), {}
+    damage = emit.check_run_paths(raw, output, work_root)  # refuses a folder we must not replace, before any work
     logger = get_run_logger()
-    with emit.output_lock(output, wait=wait_for_lock):
+    with emit.output_lock(output, wait=wait_for_lock), emit.guarded_run(output, run_id):
         emit.recover_interrupted_publish(output)
         emit.clean_stale_staging(output)
         documents, input_findings = timed(timings, "ingest", lambda: ingest_task(raw))
+        input_findings = pl.concat([input_findings, *previous_output_findings(damage, logger)])
         logger.info("ingested %d documents from %s", len(documents), raw)
         repaired = timed(timings, "repair", lambda: [f.result() for f in repair_task.map(documents, unmapped(work))])
         parsed = timed(timings, "parse", lambda: [f.result() for f in parse_task.map(repaired)])
@@ -214,7 +217,7 @@ def clean_conference_drop(raw_dir: str = "raw", output_dir: str = "output", wait
         paths |= {name: result.path for name, result in streamed.items()}
         digests = {name: emit.file_digests(path) for name, path in paths.items()}
         gx = timed(timings, "expectations", lambda: expectations_task(
-            paths, staging / "report" / "gx", output, {name: data for name, (_, data) in digests.items()}))
+            paths, staging / "report" / "gx", output if emit.manifest_is_ours(output) else None, {name: data for name, (_, data) in digests.items()}))
         run = run_record(run_id, started_at, parsed, read, valid, quarantined, timings, streamed)
         history = read_history(staging)
         emitted = valid | {name: pl.scan_parquet(result.path) for name, result in streamed.items()}
@@ -301,15 +304,19 @@ def build_manifest(run: dict[str, Any], staging: Path, paths: dict[str, Path], g
 
 
 def read_history(staging: Path) -> list[dict[str, Any]]:
-    path = staging / emit.HISTORY_FILE
-    if not path.is_file():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The history entries; damaged lines are left out (reported at the start by `previous_output_findings`)."""
+    return emit.read_history(staging)[0]
+
+
+def previous_output_findings(problems: list[str], logger: Any) -> list[pl.DataFrame]:
+    """A warning finding (and log line) for each damaged part of the previous output: reported, not fatal."""
+    for problem in problems:
+        logger.warning(problem)
+    return [assemble.finding("previous_output", None, "damaged_previous_output", "warning", problem) for problem in problems]
 
 
 def write_manifest_and_history(staging: Path, manifest: dict[str, Any], report: dict[str, Any]) -> None:
     from pipeline.report import history_entry
 
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    with open(staging / emit.HISTORY_FILE, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(history_entry(report), ensure_ascii=False, sort_keys=True) + "\n")
+    emit.append_history(staging, json.dumps(history_entry(report), ensure_ascii=False, sort_keys=True))

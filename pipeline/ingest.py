@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,9 +72,36 @@ def list_raw_files(raw_dir: Path) -> list[Path]:
         entries = sorted(raw_dir.iterdir())
     except PermissionError as error:
         raise RawInputError(raw_dir, None, f"cannot list the raw folder ({error.strerror}); check its permissions") from error
-    # A broken symlink is listed (not silently dropped) so that reading it reports it by name.
-    return [path for path in entries if (path.is_file() or path.is_symlink() and not path.exists())
-            and not path.name.startswith(".")]
+    # Everything but folders and hidden files is listed, so that a broken link, a link out of the
+    # drop, a FIFO or a device is reported by name when read (`read_document` refuses them), not dropped.
+    return [path for path in entries if not path.name.startswith(".") and not (path.is_dir() and not path.is_symlink())]
+
+
+def _file_type(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"))
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def open_regular_file(path: Path) -> int:
+    """A read-only descriptor of `path`, refused (RawInputError, nothing read) unless it is a regular
+    file inside its folder: a link pointing out of the drop, a FIFO (whose read would block the run
+    forever), a device or a socket is not a document.
+
+    Opened non-blocking and checked on the descriptor (fstat), so a file swapped for a FIFO between
+    listing and reading is still caught.
+    """
+    target = path.resolve()
+    if path.is_symlink() and path.exists() and not target.is_relative_to(path.parent.resolve()):
+        raise RawInputError(path, None, f"is a symbolic link to {target}, outside the raw folder (not read); "
+                            "copy the file into the drop instead of linking to it")
+    descriptor = os.open(target if path.is_symlink() and path.exists() else path, os.O_RDONLY | os.O_NONBLOCK)
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        raise RawInputError(path, None, f"is {_file_type(mode)}, not a regular file (not read); "
+                            "a drop holds text documents only: remove it")
+    return descriptor
 
 
 def check_drop(raw_dir: Path) -> list[Path]:
@@ -123,11 +152,12 @@ def decode_document(path: Path, data: bytes) -> str:
 def read_document(path: Path) -> RawDocument:
     """Read one raw file; refuses files past MAX_DOCUMENT_BYTES before reading them."""
     try:
-        size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise RawInputError(path, None, f"is {size / 2**20:.0f} MiB, over the {MAX_DOCUMENT_BYTES // 2**20} MiB limit "
-                                "for one document (not read); split it into smaller documents or remove it from the drop")
-        data = path.read_bytes()
+        with os.fdopen(open_regular_file(path), "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_DOCUMENT_BYTES:
+                raise RawInputError(path, None, f"is {size / 2**20:.0f} MiB, over the {MAX_DOCUMENT_BYTES // 2**20} MiB "
+                                    "limit for one document (not read); split it into smaller documents or remove it from the drop")
+            data = handle.read()
     except OSError as error:
         advice = "it is a broken link; fix or remove it" if path.is_symlink() and not path.exists() \
             else "check that it exists and that its permissions let you read it"

@@ -58,9 +58,41 @@ def write_text(text: str, path: Path) -> None:
     os.replace(temporary, path)
 
 
+#: Key of the marker that maps each part file of the folder to its sha256.
+MARKER_FILES = "files"
+
+
+def _folder_digests(folder: Path) -> dict[str, str]:
+    """sha256 of every part file in a folder: not markers (.json), not temporaries (hidden)."""
+    from pipeline.emit import file_sha256
+
+    return {path.name: file_sha256(path) for path in sorted(folder.iterdir())
+            if path.is_file() and path.suffix != ".json" and not path.name.startswith(".")}
+
+
 def write_marker(path: Path, content: dict) -> None:
-    """The file that says a folder's parts are complete; written last."""
-    write_text(json.dumps(content, sort_keys=True), path)
+    """The file that says a folder's parts are complete; written last, with every part's sha256, so a
+    part changed, truncated or deleted afterwards is caught by `marker_is_intact`."""
+    write_text(json.dumps(content | {MARKER_FILES: _folder_digests(path.parent)}, sort_keys=True), path)
+
+
+def marker_is_intact(path: Path) -> bool:
+    """Whether the marker exists and every part it records is there with the sha256 it records.
+
+    Why: the work folder is a cache anyone can edit; a part that no longer matches is treated as
+    missing (rebuilt), never read into a published run. A marker without digests (an older layout) too."""
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8")).get(MARKER_FILES)
+    except (OSError, ValueError, AttributeError):
+        return False
+    if not isinstance(recorded, dict):
+        return False
+    from pipeline.emit import file_sha256
+
+    try:
+        return all(file_sha256(path.parent / name) == digest for name, digest in recorded.items())
+    except OSError:
+        return False
 
 
 def read_part(path: Path | None, dataset: str) -> pl.DataFrame:
@@ -79,23 +111,52 @@ def code_work_dir(work_root: Path, code_version: str) -> Path:
     return work_root / code_version
 
 
+#: Names of the folders the pipeline makes in a work folder: code versions, and in those, documents.
+CODE_VERSION_NAME = re.compile(r"[0-9a-f]{16}")
+DOCUMENT_FOLDER_NAME = re.compile(r".+-[0-9a-f]{16}")
+
+
+def check_work_dir_is_ours(work_root: Path) -> None:
+    """Refuse (OutputRefusedError) a work folder holding anything but code-version folders: pruning
+    removes every folder of another code version, which must never hit a user's folder."""
+    from pipeline.emit import name_listing
+    from pipeline.errors import OutputRefusedError
+
+    if not work_root.exists():
+        return
+    if not work_root.is_dir():
+        raise OutputRefusedError(f"--work-dir {work_root} is a file, not a folder; nothing was changed. "
+                                 "Pass --work-dir a new or empty folder, or leave it out")
+    foreign = sorted(entry.name for entry in work_root.iterdir()
+                     if not (entry.is_dir() and not entry.is_symlink() and CODE_VERSION_NAME.fullmatch(entry.name)))
+    if foreign:
+        raise OutputRefusedError(
+            f"--work-dir {work_root} is not a work folder this pipeline made: it holds {name_listing(foreign)}; "
+            "a run prunes its work folder, so nothing was changed. Pass --work-dir a new or empty folder, or leave it out")
+
+
 def prune_work_dir(work_root: Path, code_version: str, keep: Iterable[Path] = ()) -> None:
     """Drop the parts of other code versions, and (given `keep`) of documents no longer in the drop.
 
     Call it only while holding the output lock. A pruned folder that a cached task result still
-    points at is simply rebuilt: the cache key checks that the parts exist.
+    points at is simply rebuilt: the cache key checks that the parts exist. Only folders named as
+    the pipeline names them are removed (`check_work_dir_is_ours` refuses any other content first).
     """
     if not work_root.is_dir():
         return
     for entry in work_root.iterdir():
-        if entry.is_dir() and entry.name != code_version:
+        if _is_our_folder(entry, CODE_VERSION_NAME) and entry.name != code_version:
             shutil.rmtree(entry, ignore_errors=True)
     current = code_work_dir(work_root, code_version)
     kept = {Path(path).resolve() for path in keep}
     if kept and current.is_dir():
         for entry in current.iterdir():
-            if entry.resolve() not in kept:
+            if _is_our_folder(entry, DOCUMENT_FOLDER_NAME) and entry.resolve() not in kept:
                 shutil.rmtree(entry, ignore_errors=True)
+
+
+def _is_our_folder(entry: Path, name: re.Pattern[str]) -> bool:
+    return entry.is_dir() and not entry.is_symlink() and name.fullmatch(entry.name) is not None
 
 
 def fingerprint(paths: Iterable[Path]) -> str:

@@ -46,10 +46,15 @@ def test_data_digest_ignores_the_run_id_but_not_the_rows(tmp_path: Path):
     assert file_digests(tmp_path / "one.parquet")[0] == file_sha256(tmp_path / "one.parquet")
 
 
+NEW_CODE, OLD_CODE = "2" * 16, "1" * 16
+
+
 def test_pruning_keeps_the_current_drop_and_code_version_only(tmp_path: Path):
-    current, stale_doc, old_code = tmp_path / "v2" / "a.md-1", tmp_path / "v2" / "gone.md-2", tmp_path / "v1" / "a.md-1"
+    current = parts.document_folder(tmp_path / NEW_CODE, "a.md", "a" * 64)
+    stale_doc = parts.document_folder(tmp_path / NEW_CODE, "gone.md", "b" * 64)
+    old_code = parts.document_folder(tmp_path / OLD_CODE, "a.md", "a" * 64)
     for folder in (current, stale_doc, old_code):
         folder.mkdir(parents=True)
-    parts.prune_work_dir(tmp_path, "v2", keep=[current])
+    parts.prune_work_dir(tmp_path, NEW_CODE, keep=[current])
     assert current.is_dir() and not stale_doc.exists() and not old_code.exists()
 
