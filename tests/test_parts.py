@@ -6,8 +6,10 @@ from pathlib import Path
 
 import polars as pl
 import pyarrow.parquet as pq
+import pytest
 
 from pipeline import parts
+from pipeline.errors import OutputRefusedError
 from pipeline.emit import data_sha256, file_digests, file_sha256, parquet_metadata, write_parquet
 from schemas.examples import example_frame
 
@@ -58,3 +60,45 @@ def test_pruning_keeps_the_current_drop_and_code_version_only(tmp_path: Path):
     parts.prune_work_dir(tmp_path, NEW_CODE, keep=[current])
     assert current.is_dir() and not stale_doc.exists() and not old_code.exists()
 
+
+
+def _repaired_folder(tmp_path: Path) -> Path:
+    from pipeline.assemble import REPAIR_MARKER, repair_document
+    from pipeline.ingest import read_document
+
+    raw = tmp_path / "doc.md"
+    raw.write_text("CafÃ© line\nclean line\n", encoding="utf-8")
+    folder = repair_document(read_document(raw), tmp_path / "work").folder
+    assert parts.marker_is_intact(folder / REPAIR_MARKER)
+    return folder / REPAIR_MARKER
+
+
+@pytest.mark.parametrize("tamper", ["change", "truncate", "delete"])
+def test_a_part_changed_truncated_or_deleted_after_its_marker_is_detected(tmp_path: Path, tamper: str):
+    marker = _repaired_folder(tmp_path)
+    part = marker.parent / "text_repairs.parquet"
+    if tamper == "change":
+        parts.write_part(pl.read_parquet(part).with_columns(pl.lit("Cofé").alias("after")), part)  # a valid part, edited
+    elif tamper == "truncate":
+        part.write_bytes(part.read_bytes()[:-10])
+    else:
+        part.unlink()
+    assert not parts.marker_is_intact(marker)
+
+
+def test_a_marker_without_digests_or_unreadable_is_not_trusted(tmp_path: Path):
+    marker = _repaired_folder(tmp_path)
+    marker.write_text('{"repairs": 1}')
+    assert not parts.marker_is_intact(marker)
+    marker.write_text("{cut")
+    assert not parts.marker_is_intact(marker)
+
+
+def test_pruning_never_removes_what_the_pipeline_did_not_make(tmp_path: Path):
+    user = tmp_path / "holiday-photos"
+    user.mkdir()
+    (user / "a.jpg").write_bytes(b"jpeg")
+    parts.prune_work_dir(tmp_path, NEW_CODE, keep=[])
+    assert (user / "a.jpg").read_bytes() == b"jpeg"
+    with pytest.raises(OutputRefusedError, match=r"--work-dir .* is not a work folder this pipeline made: it holds holiday-photos"):
+        parts.check_work_dir_is_ours(tmp_path)
