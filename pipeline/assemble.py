@@ -87,9 +87,10 @@ def repair_document(document: RawFile | RawDocument, work_dir: Path) -> Repaired
     raw = document.read() if isinstance(document, RawFile) else document
     result: RepairResult = repair_text(raw.text, source_file=raw.name)
     folder = parts.document_folder(work_dir, raw.name, raw.sha256)
-    parts.write_text(result.text, folder / REPAIRED_TEXT)
-    parts.write_part(repairs_frame(result.repairs), parts.part_path(folder, "text_repairs"))
-    parts.write_marker(folder / REPAIR_MARKER, {"repairs": len(result.repairs)})
+    written = [folder / REPAIRED_TEXT, parts.part_path(folder, "text_repairs")]
+    parts.write_text(result.text, written[0])
+    parts.write_part(repairs_frame(result.repairs), written[1])
+    parts.write_marker(folder / REPAIR_MARKER, {"repairs": len(result.repairs)}, written)
     return RepairedDocument(raw.name, raw.sha256, raw.size, folder, len(result.repairs))
 
 
@@ -107,7 +108,8 @@ def parse_document(document: RepairedDocument) -> ParsedDocument:
     for name, frame in tables.items():
         parts.write_part(frame, parts.part_path(document.folder, name))
     rows = {name: frame.height for name, frame in tables.items()} | {"text_repairs": document.repairs}
-    parts.write_marker(document.folder / PARSE_MARKER, {"kind": kind.value if kind else None, "rows": rows})
+    parts.write_marker(document.folder / PARSE_MARKER, {"kind": kind.value if kind else None, "rows": rows},
+                       [parts.part_path(document.folder, name) for name in tables])
     return ParsedDocument(document.name, document.sha256, document.size, kind.value if kind else None,
                           document.folder, rows)
 

@@ -62,18 +62,15 @@ def write_text(text: str, path: Path) -> None:
 MARKER_FILES = "files"
 
 
-def _folder_digests(folder: Path) -> dict[str, str]:
-    """sha256 of every part file in a folder: not markers (.json), not temporaries (hidden)."""
+def write_marker(path: Path, content: dict, written: Iterable[Path]) -> None:
+    """The file that says a stage's parts in a folder are complete; written last, with the sha256 of
+    each part the stage `written`, so a part changed, truncated or deleted afterwards is caught by
+    `marker_is_intact`. Each stage records only its own parts: a later stage rewriting its own
+    never invalidates an earlier stage's marker."""
     from pipeline.emit import file_sha256
 
-    return {path.name: file_sha256(path) for path in sorted(folder.iterdir())
-            if path.is_file() and path.suffix != ".json" and not path.name.startswith(".")}
-
-
-def write_marker(path: Path, content: dict) -> None:
-    """The file that says a folder's parts are complete; written last, with every part's sha256, so a
-    part changed, truncated or deleted afterwards is caught by `marker_is_intact`."""
-    write_text(json.dumps(content | {MARKER_FILES: _folder_digests(path.parent)}, sort_keys=True), path)
+    digests = {part.name: file_sha256(part) for part in sorted(written)}
+    write_text(json.dumps(content | {MARKER_FILES: digests}, sort_keys=True), path)
 
 
 def marker_is_intact(path: Path) -> bool:

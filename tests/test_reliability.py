@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import signal
 import subprocess
@@ -102,3 +103,132 @@ def test_a_run_killed_while_writing_parts_is_followed_by_a_correct_run(finished_
     assert done.returncode == 0, done.stderr[-3000:]
     for entry in json.loads((output / "manifest.json").read_text())["outputs"]:
         assert pl.read_parquet(fresh / entry["path"]).equals(pl.read_parquet(output / entry["path"])), entry["path"]
+
+
+def wait_for(condition, child: subprocess.Popen, seconds: float = 120) -> bool:
+    """Poll until `condition()` holds while the child still runs; False if it ended first."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if child.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+def assert_lock_released(output: Path) -> None:
+    from pipeline.emit import output_lock
+
+    with output_lock(output):  # non-blocking: raises OutputLockedError if the run still held it
+        pass
+
+
+@pytest.mark.parametrize("signum, moment", [(signal.SIGTERM, "staging"), (signal.SIGINT, "staging"),
+                                            (signal.SIGTERM, "parts")])
+def test_sigterm_and_sigint_mid_run_keep_the_output_remove_staging_and_release_the_lock(
+        finished_output, prefect_server, tmp_path, signum, moment):
+    """Signalled once the staging folder exists (or, with a fresh work folder, once the first
+    document's parts appear): exit 128 + signal, one line saying so, the previous output byte-identical."""
+    from tests.trees import tree_digests
+
+    raw, output, _ = finished_output
+    work = tmp_path / "work" if moment == "parts" else None
+    before = tree_digests(output)
+    child = subprocess.Popen([*PIPELINE, "run", "--raw", str(raw), "--output", str(output),
+                              *(["--work-dir", str(work)] if work else [])],
+                             cwd=REPO, env=subprocess_env(prefect_server), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    started = wait_for((lambda: leftovers(output)) if moment == "staging" else (lambda: list(work.glob("*/*/*"))), child)
+    child.send_signal(signum)
+    _, stderr = child.communicate(timeout=60)
+    assert started, f"the run ended before the {moment} it was to be signalled in: {stderr[-2000:]}"
+    assert child.returncode == 128 + signum, stderr[-3000:]
+    name = signal.Signals(signum).name
+    assert f"error: interrupted by {name}: the run stopped, its staging folder was removed and {output} holds the " \
+           "last complete run" in " ".join(stderr.split())
+    assert tree_digests(output) == before
+    assert leftovers(output) == []
+    assert_lock_released(output)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path, finished_output) -> Path:
+    """A tmpfs holding a copy of the previous output and about 1 MiB more; skipped where mount is not permitted."""
+    import shutil
+
+    _, output, _ = finished_output
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file()) + 2**20
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(disk)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
+    try:
+        shutil.copytree(output, disk / "output")
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_a_full_disk_fails_the_run_with_a_message_and_leaves_the_previous_output(finished_output, prefect_server,
+                                                                              small_disk, tmp_path):
+    from tests.trees import tree_digests
+
+    raw, _, _ = finished_output
+    output = small_disk / "output"
+    before = tree_digests(small_disk)
+    done = run_pipeline(raw, output, prefect_server, "--work-dir", str(tmp_path / "work"))
+    assert done.returncode == 5, done.stderr[-3000:]
+    message = " ".join(done.stderr.split())
+    assert f"error: no space left on the disk of {small_disk} while writing this run's output" in message
+    assert f"the run stopped, the staging folder was removed and {output} is unchanged. Free some space there " \
+           "or pass --output a folder on another disk" in message
+    after = tree_digests(small_disk)
+    assert after.pop(f".{output.name}.lock") == hashlib.sha256(b"").hexdigest()  # the run's (empty) lock file, new
+    assert after == before
+    assert leftovers(output) == []
+
+
+def test_a_damaged_manifest_and_history_line_are_reported_and_the_run_goes_on(finished_output, prefect_server, tmp_path):
+    import shutil
+
+    raw, output, _ = finished_output
+    previous = tmp_path / "output"
+    shutil.copytree(output, previous)
+    (previous / "manifest.json").write_bytes((previous / "manifest.json").read_bytes()[:200])  # cut off
+    history = previous / "history.jsonl"
+    kept = history.read_bytes() + b'{"run_id": "cut-off'
+    history.write_bytes(kept)
+    lines = kept.count(b"\n") + 1
+    done = run_pipeline(raw, previous, prefect_server)
+    assert done.returncode == 0, done.stderr[-3000:]
+    findings = pl.read_parquet(previous / "findings.parquet").filter(pl.col("check") == "damaged_previous_output")
+    messages = findings["message"].to_list()
+    assert messages[0].startswith(f"{previous / 'manifest.json'}: the previous run's manifest cannot be read as JSON")
+    assert messages[1].startswith(f"{history}:{lines}: damaged history line (")
+    assert set(findings["severity"]) == {"warning"}
+    assert history.read_bytes().startswith(kept + b"\n")  # the damaged line is kept; the new entry is on a line of its own
+    assert json.loads(history.read_text().splitlines()[-1])["run_id"] == json.loads((previous / "manifest.json").read_text())["run_id"]
+    assert_output_is_whole(previous)
+
+
+def test_parts_changed_truncated_or_deleted_in_the_work_folder_are_rebuilt_not_published(finished_output, prefect_server,
+                                                                                     tmp_path):
+    from pipeline import parts
+
+    raw, output, _ = finished_output
+    work, fresh = tmp_path / "work", tmp_path / "output"
+    assert run_pipeline(raw, fresh, prefect_server, "--work-dir", str(work)).returncode == 0
+    first = {path.name: pl.read_parquet(path) for path in fresh.glob("*.parquet")}
+    markers = sorted(work.glob("*/*/*.json"))
+    folders = sorted({marker.parent for marker in markers})
+    repairs, papers = folders[0] / "text_repairs.parquet", next(work.glob("*/*/papers.parquet"))
+    repairs.write_bytes(repairs.read_bytes()[: repairs.stat().st_size // 2])  # truncated
+    parts.write_part(pl.read_parquet(papers).with_columns(pl.lit("Edited behind the pipeline's back").alias("title")), papers)
+    (folders[-1] / "text.txt").unlink()  # deleted
+    assert not all(parts.marker_is_intact(marker) for marker in markers)
+    done = run_pipeline(raw, fresh, prefect_server, "--work-dir", str(work))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert all(parts.marker_is_intact(marker) for marker in markers)
+    for name, frame in first.items():
+        assert pl.read_parquet(fresh / name).equals(frame), name
+    assert "Edited behind the pipeline's back" not in pl.read_parquet(fresh / "papers.parquet")["title"].to_list()
