@@ -76,7 +76,8 @@ def stop_local_api(server: Any) -> None:
 @app.command()
 def run(
     raw: Annotated[Path, typer.Option(help="Folder of raw documents (a drop).")] = Path("raw"),
-    output: Annotated[Path, typer.Option(help="Output folder, replaced atomically when the run succeeds.")] = Path("output"),
+    output: Annotated[Path, typer.Option(help="Output folder, replaced atomically when the run succeeds; must be new, "
+                                              "empty or a previous run's output.")] = Path("output"),
     wait: Annotated[bool, typer.Option(help="Wait for another run on the same output instead of exiting.")] = False,
     runner: Annotated[str, typer.Option(help="Task runner for the per-document tasks: default or dask.")] = "default",
     dask_address: Annotated[str | None, typer.Option(help="With --runner dask: scheduler address (tcp://host:8786) "
@@ -120,6 +121,9 @@ def run(
                             work_dir=str(work_dir) if work_dir else None)
     except (PipelineError, RunInterrupted) as error:
         fail(error)
+    except KeyboardInterrupt:  # Ctrl-C before the flow started (Prefect's start-up): nothing was written yet
+        errors.print("[bold red]error:[/] interrupted by SIGINT before the run started; nothing was changed")
+        raise typer.Exit(130) from None
     finally:
         if server is not None:
             stop_local_api(server)
