@@ -164,3 +164,15 @@ def test_the_flow_itself_refuses_before_any_work(seed_raw: Path):
         clean_conference_drop.fn(raw_dir=str(seed_raw), output_dir=str(root / "mydocs"))
     assert tree_digests(root) == before  # no lock file, no staging, no work folder
     assert not work_dir_for(root / "mydocs").exists()
+
+
+def test_serve_refuses_a_user_folder_before_starting_anything(seed_raw: Path):
+    root = seed_raw.parent
+    (root / "mydocs").mkdir()
+    (root / "mydocs" / "thesis.txt").write_text("precious")
+    before = tree_digests(root)
+    result = CliRunner().invoke(app, ["serve", "--raw", str(seed_raw), "--output", str(root / "mydocs"),
+                                      "--state", str(root / "mydocs" / ".state")])
+    assert result.exit_code == 2, result.output
+    assert "is not a folder this pipeline wrote: it holds thesis.txt" in " ".join(result.output.split())
+    assert tree_digests(root) == before
