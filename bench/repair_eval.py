@@ -21,7 +21,7 @@ from pathlib import Path
 import ftfy
 
 from pipeline.encoding import RepairConfig, language, mojibake, repair_text
-from pipeline.encoding import repair as repair_module
+from pipeline.encoding import choose as repair_module
 from pipeline.encoding.codepages import codepage
 from pipeline.encoding.language import is_cjk
 
