@@ -17,7 +17,10 @@ EVIDENCE = pl.Struct({"signal": pl.String, "detail": pl.String, "source": pl.Str
 
 TRACKS = ("Full", "Short", "Reproducibility", "Industry", "Doctoral")
 AUTHOR_STATUSES = ("verified", "corrected", "mismatch", "suspect", "unverified")
-REPAIR_METHODS = ("ftfy", "lost_byte")
+REPAIR_METHODS = ("ftfy", "redecode", "lost_byte")
+"""Families of repair method: 'ftfy' (ftfy's fix_encoding), 'redecode:<codec>' (exact re-decoding
+of UTF-8 read as <codec>), 'lost_byte:<codec>' (bytes <codec> dropped, guessed back)."""
+REPAIR_METHOD_PATTERN = r"^(ftfy|redecode|lost_byte)(:[a-z0-9_-]+)?$"
 SEVERITIES = ("error", "warning", "info")
 
 DATASETS: dict[str, pl.Schema] = {

@@ -93,7 +93,7 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
         {"source_file": "notes.md", "line": 3, "column": 0, "before": "å®˜æ–¹", "after": "官方",
          "method": "ftfy", "confidence": 0.99, "alternatives": []},
         {"source_file": "notes.md", "line": 5, "column": 12, "before": "å'ä¼š", "after": "参会",
-         "method": "lost_byte", "confidence": 0.62, "alternatives": ["叁会"]},
+         "method": "lost_byte:cp1254", "confidence": 0.62, "alternatives": ["叁会"]},
     ],
     "findings": [
         {"dataset": "papers", "row_key": "3", "check": "abstract.no_mojibake", "severity": "warning",

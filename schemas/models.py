@@ -37,7 +37,7 @@ from schemas.contracts import (
     AUTHOR,
     AUTHOR_STATUSES,
     EVIDENCE,
-    REPAIR_METHODS,
+    REPAIR_METHOD_PATTERN,
     SCHEMA_VERSION,
     SEVERITIES,
     TRACKS,
@@ -435,7 +435,9 @@ class TextRepairsModel(pa.DataFrameModel):
     column: pl.Int64 = pa.Field(ge=0, description="Column of the change in that line.")
     before: pl.String = pa.Field(description="The text as read.")
     after: pl.String = pa.Field(description="The text as repaired.")
-    method: pl.String = pa.Field(isin=list(REPAIR_METHODS), description="Repair step used.")
+    method: pl.String = pa.Field(
+        str_matches=REPAIR_METHOD_PATTERN,
+        description="Repair step used: ftfy, redecode:<codec> (exact) or lost_byte:<codec> (guessed).")
     confidence: pl.Float64 = pa.Field(
         in_range={"min_value": 0.0, "max_value": 1.0}, description="Confidence in the repair, 0..1."
     )

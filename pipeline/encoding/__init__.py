@@ -5,7 +5,7 @@ the helpers tests and the benchmark use (`mojibake`, `detect_mojibake`, `FTFY_SA
 """
 
 from pipeline.encoding.codepages import MojibakeProfile, detect_mojibake, mojibake
-from pipeline.encoding.config import FTFY_SAFE_CONFIG, LOW_CONFIDENCE_BELOW, RepairConfig
+from pipeline.encoding.config import FTFY_FALLBACK_CONFIG, FTFY_SAFE_CONFIG, LOW_CONFIDENCE_BELOW, RepairConfig
 from pipeline.encoding.repair import RepairResult, TextRepair, repair_text, repairs_frame
 
 __all__ = [

@@ -15,7 +15,8 @@ from pipeline.encoding.lattice import Prepared, choose_prepared, prepare, with_a
 CONTEXT_WEIGHT = 1.0  # of the part-of-speech context of one-character readings (bench/repair_eval.py)
 
 
-def choose(cut: Line, config: RepairConfig, cache: dict[tuple, tuple]) -> list[tuple]:
+def choose(cut: Line, config: RepairConfig, cache: dict[tuple, tuple],
+           method: str = "lost_byte") -> list[tuple]:
     """Run the lattice over each window of damaged slots and turn the winners into changes.
 
     `cache` holds windows already searched in this document (repeated phrases such as 推荐系统
@@ -93,7 +94,7 @@ def choose(cut: Line, config: RepairConfig, cache: dict[tuple, tuple]) -> list[t
             if char != slot.before:  # else read as legitimate text after all
                 if alternatives:  # one tuple per distinct list of runner-ups: fewer objects to keep
                     alternatives = cache.setdefault(alternatives, alternatives)
-                append((slot.column, slot.before, char, "lost_byte", certainty, alternatives))
+                append((slot.column, slot.before, char, method, certainty, alternatives))
     return changes
 
 

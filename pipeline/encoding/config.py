@@ -32,6 +32,10 @@ FTFY_SAFE_CONFIG = ftfy.TextFixerConfig(
 )
 """ftfy restricted to re-decoding mojibake: it must never alter a legitimate character."""
 
+FTFY_FALLBACK_CONFIG = FTFY_SAFE_CONFIG._replace(replace_lossy_sequences=True, fix_c1_controls=True)
+"""ftfy's own `fix_encoding` steps, for lines our code page could not explain: there a sequence that
+lost bytes becomes U+FFFD (the loss made visible, as ftfy does) and a C1 control its cp1252 character."""
+
 
 class RepairConfig(NamedTuple):
     """Options of `repair_text`; the defaults are what the pipeline runs with."""

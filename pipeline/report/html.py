@@ -18,7 +18,7 @@ STATUS_COLOURS = {
     "verified": "#2e8b57", "corrected": "#3b6ea8", "suspect": "#d4a017",
     "mismatch": "#c0392b", "unverified": "#8a949e",
 }
-METHOD_COLOURS = {"ftfy": "#3b6ea8", "lost_byte": "#d4a017"}
+METHOD_COLOURS = {"ftfy": "#3b6ea8", "redecode": "#5a9e6f", "lost_byte": "#d4a017"}
 TREND_COLOURS = {
     **STATUS_COLOURS, "repairs": "#6c4ea8", "errors": "#7b241c", "warnings": "#e67e22",
 }

@@ -114,6 +114,8 @@ def repairs_section(repairs: pl.DataFrame | pl.LazyFrame | None) -> dict[str, An
     polars computes without loading the log.
     """
     lazy = repairs.lazy() if repairs is not None else None
+    if lazy is not None:  # tallied by family: 'lost_byte:cp1254' counts as lost_byte
+        lazy = lazy.with_columns(pl.col("method").str.split(":").list.first())
     total = lazy.select(pl.len()).collect().item() if lazy is not None else 0
     if lazy is None or total == 0:
         return {"total": 0, "by_method": dict.fromkeys(REPAIR_METHODS, 0), "by_file": {},

@@ -64,17 +64,17 @@ def test_clean_lines_pass_through_byte_for_byte_next_to_mojibake_lines() -> None
 
 def test_lost_byte_guess_is_logged_with_position_confidence_and_alternatives() -> None:
     result = repair_text("x VojtÄ›ch VanÄura", source_file="notes.md")
-    guess = next(r for r in result.repairs if r.method == "lost_byte")
+    guess = next(r for r in result.repairs if r.method == "lost_byte:cp1252")
     assert (guess.source_file, guess.line, guess.column) == ("notes.md", 1, 15)
     assert (guess.before, guess.after) == ("Ä", "č")
     assert 0.0 <= guess.confidence <= 1.0
     assert guess.alternatives and "č" not in guess.alternatives
 
 
-def test_exact_redecoding_is_logged_as_ftfy_with_full_confidence() -> None:
+def test_exact_redecoding_is_logged_with_its_code_page_and_full_confidence() -> None:
     result = repair_text("a\nDonâ€™t")
     assert [(r.line, r.column, r.before, r.after, r.method, r.confidence) for r in result.repairs] == \
-        [(2, 4, "â€™", "’", "ftfy", 1.0)]
+        [(2, 4, "â€™", "’", "redecode:cp1252", 1.0)]
 
 
 def test_ambiguous_guess_is_flagged_low_confidence() -> None:
@@ -93,7 +93,7 @@ def test_threshold_comes_from_config() -> None:
 def test_repairs_frame_matches_the_text_repairs_contract() -> None:
     frame = repairs_frame(repair_text("x VojtÄ›ch VanÄura").repairs)
     assert frame.schema == DATASETS["text_repairs"]
-    assert frame.height == 2 and set(frame["method"]) == {"ftfy", "lost_byte"}
+    assert frame.height == 2 and set(frame["method"]) == {"redecode:cp1252", "lost_byte:cp1252"}
 
 
 def test_empty_repairs_give_an_empty_conforming_frame() -> None:

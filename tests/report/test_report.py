@@ -33,7 +33,7 @@ def test_headline_counts_rows_statuses_repairs_and_gx(run_inputs):
     assert (head["rows_emitted"], head["rows_quarantined"]) == (99, 1)
     assert head["reconciled"] is True
     assert head["papers"] == 40 and sum(head["papers_by_status"].values()) == 40
-    assert head["repairs_by_method"] == {"ftfy": 45, "lost_byte": 15}
+    assert head["repairs_by_method"] == {"ftfy": 45, "redecode": 0, "lost_byte": 15}
     assert (head["errors"], head["warnings"], head["gx_success"]) == (1, 1, False)
 
 
