@@ -68,5 +68,8 @@ class RepairConfig(NamedTuple):
     use_ftfy_fallback: bool = True
     """Hand lines that still look like mojibake after our repair to ftfy (with FTFY_SAFE_CONFIG)."""
 
+    gbk: bool = True
+    """Also repair UTF-8 read as GBK/GB18030 (鎺ㄨ崘绯荤粺 for 推荐系统) on lines nothing else changed."""
+
     min_units: int = 1
     """Fewest well-formed mojibake sequences a text needs before it is treated as mojibake at all."""

@@ -25,6 +25,7 @@ from pipeline.encoding.codepages import CodePage, MojibakeProfile, codepage, det
 from pipeline.encoding.collector import COLLECTOR_PAUSED
 from pipeline.encoding.config import FTFY_FALLBACK_CONFIG, RepairConfig
 from pipeline.encoding.cut import cut_line, lone_lead
+from pipeline.encoding.gbk import repair_gbk_line
 from pipeline.encoding.result import RepairResult, TextRepair, logged, repairs_frame
 
 __all__ = ["RepairResult", "TextRepair", "repair_line", "repair_text", "repairs_frame"]
@@ -64,6 +65,8 @@ def repair_text(text: str, *, source_file: str = "<stdin>",
                 repaired, changes, gated = repair_line(line, page, profile, config, strong, solved)
             if config.use_ftfy_fallback and _ask_ftfy(line, repaired, gated):
                 repaired, changes = _ftfy_if_better(line, repaired, changes, gated)
+            if not changes and config.gbk and language.CJK_RE.search(line):
+                repaired, changes = repair_gbk_line(line, config, solved)
             if changes:
                 lines[index] = repaired
                 repairs.extend(logged(source_file, index + 1, changes))
