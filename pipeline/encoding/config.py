@@ -68,6 +68,11 @@ class RepairConfig(NamedTuple):
     use_ftfy_fallback: bool = True
     """Hand lines that still look like mojibake after our repair to ftfy (with FTFY_SAFE_CONFIG)."""
 
+    word_codepages: tuple[str, ...] = ("macroman", "cp1251", "cp437", "cp1250", "iso-8859-2", "cp1257",
+                                       "cp1252", "cp1254", "latin-1")
+    """Code pages a single word may have been mis-decoded through, tried in this order on lines
+    nothing else changed; a reading counts only when a word list knows it (`words.py`)."""
+
     gbk: bool = True
     """Also repair UTF-8 read as GBK/GB18030 (鎺ㄨ崘绯荤粺 for 推荐系统) on lines nothing else changed."""
 

@@ -272,6 +272,14 @@ def known_letters() -> frozenset[str]:
     return frozenset(_mean_letter_prior())
 
 
+def latin_languages_for(text: str) -> list[str]:
+    """The Latin-script languages of the prior, best first at explaining the accented letters of
+    `text` (which word lists to look a word up in)."""
+    languages, _ = _prior_tables()
+    accented = [char for char in text.lower() if char.isalpha() and not char.isascii()]
+    return sorted(languages, key=lambda name: -sum(languages[name].get(char, -16.0) for char in accented))
+
+
 @lru_cache(maxsize=256)
 def letter_prior(context_letters: str) -> dict[str, float]:
     """Letter log-probabilities for a line whose accented letters are `context_letters`.

@@ -26,6 +26,7 @@ from pipeline.encoding.collector import COLLECTOR_PAUSED
 from pipeline.encoding.config import FTFY_FALLBACK_CONFIG, RepairConfig
 from pipeline.encoding.cut import cut_line, lone_lead
 from pipeline.encoding.gbk import repair_gbk_line
+from pipeline.encoding.words import repair_words
 from pipeline.encoding.result import RepairResult, TextRepair, logged, repairs_frame
 
 __all__ = ["RepairResult", "TextRepair", "repair_line", "repair_text", "repairs_frame"]
@@ -65,6 +66,8 @@ def repair_text(text: str, *, source_file: str = "<stdin>",
                 repaired, changes, gated = repair_line(line, page, profile, config, strong, solved)
             if config.use_ftfy_fallback and _ask_ftfy(line, repaired, gated):
                 repaired, changes = _ftfy_if_better(line, repaired, changes, gated)
+            if not changes and config.word_codepages:
+                repaired, changes = repair_words(line, config.word_codepages)
             if not changes and config.gbk and language.CJK_RE.search(line):
                 repaired, changes = repair_gbk_line(line, config, solved)
             if changes:
@@ -99,14 +102,17 @@ def plausible_changes(line: str, changes: list[tuple], strong: bool) -> list[tup
 
     An exact re-decoding is kept only where ftfy's badness heuristics see mojibake in the changed
     stretch with one neighbour on each side: "NESTLÉ®", "4288×…" and "SELKÄ EDELLÄ" are UTF-8
-    shapes but ftfy sees nothing odd in them, so they stay. ftfy has no pattern for Chinese read as a code page
+    shapes but ftfy sees nothing odd in them, so they stay. When every non-ASCII character of the
+    line re-decodes and some stretch shows mojibake, all of it is taken (as ftfy decodes a line). ftfy has no pattern for Chinese read as a code page
     either ("ä¹\xa0" is 习), so a re-decoding into common Han characters and CJK punctuation only (each from three
     code-page characters, which legitimate text almost never strings together) is kept too. A lost-byte guess is kept where the heuristics
     see mojibake, or where the line or the document shows it otherwise (an exact re-decoding kept
     on the line, or a document that is evidently mojibake throughout): a lone lead that lost its
     continuation ("KordÃk") has no ftfy pattern, and `cut` only offers it with such evidence."""
-    kept = [change for change in changes if not change[3].startswith("lost_byte")
-            and (_looks_bad(line, change) or _common_cjk(change[2]))]
+    exact = [change for change in changes if not change[3].startswith("lost_byte")]
+    kept = [change for change in exact if _looks_bad(line, change) or _common_cjk(change[2])]
+    if kept and len(kept) < len(exact) == len(changes) and _only_ascii_besides(line, exact):
+        kept = exact  # the whole line re-decodes and shows mojibake: ftfy too takes it whole
     evidence = strong or bool(kept)
     kept.extend(change for change in changes if change[3].startswith("lost_byte")
                 and (evidence or _looks_bad(line, change)))
@@ -126,6 +132,11 @@ def _common_cjk(text: str) -> bool:
     return all("\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef"
                or language.is_cjk(char) and best_use.get(char, language.FLOOR) >= COMMON_HAN_LOGP
                for char in text)
+
+
+def _only_ascii_besides(line: str, changes: list[tuple]) -> bool:
+    """Every non-ASCII character of `line` is inside one of the changes."""
+    return applied(line, [(column, before, "", *rest) for column, before, _, *rest in changes]).isascii()
 
 
 def _looks_bad(line: str, change: tuple) -> bool:

@@ -1,0 +1,107 @@
+"""Words mis-decoded through some other code page, in text too short for ftfy's heuristics.
+
+ftfy's badness patterns need several odd characters before they fire; a single mis-decoded word
+("g√¢teaux" for gâteaux through MacRoman, "РґРѕСЂРѕРіРµ" for дороге through cp1251, "tĹ™etĂ­ho"
+for třetího through cp1250) passes for text. Here each word with non-ASCII characters is encoded
+back with each code page of `RepairConfig.word_codepages` and decoded as UTF-8; a reading is taken
+only when the original does not read as a word (`_odd`) and a word list (wordfreq) knows the
+reading but not the original — a dictionary, not a shape, decides, so legitimate words
+("NESTLÉ®", "Brontë…", "Ã’s") stay.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pipeline.encoding import language
+
+WORD_RE = re.compile(r"[^\s\"'()\[\]{}<>,.;:!?]*[^\x00-\x7f][^\s\"'()\[\]{}<>,.;:!?]*")
+LETTERS_RE = re.compile(r"[^\W\d_]+")
+MIN_ZIPF = 1.5
+"""A reading's words must each be at least this frequent (Zipf scale) in a language of its script."""
+SCRIPT_LANGUAGES = {"CYRILLIC": ("ru", "uk", "bg", "mk"), "GREEK": ("el",), "HEBREW": ("he",),
+                    "ARABIC": ("ar", "fa")}
+LATIN_LANGUAGES = 6  # Latin-script languages tried per word: those whose letters explain it best
+WORD_CONFIDENCE = 0.95
+"""Confidence of a dictionary-confirmed re-decoding (lossless, but the code page is a judgement)."""
+
+
+def repair_words(line: str, codepages: tuple[str, ...]) -> tuple[str, list[tuple]]:
+    """Re-decode the words of `line` a dictionary confirms; returns the line and its changes."""
+    pieces: list[str] = []
+    changes: list[tuple] = []
+    previous = 0
+    for match in WORD_RE.finditer(line):
+        found = _reading(match.group(), codepages)
+        if found is None:
+            continue
+        text, codepage = found
+        pieces.append(line[previous:match.start()])
+        pieces.append(text)
+        previous = match.end()
+        changes.append((match.start() + 1, match.group(), text, f"redecode:{codepage}", WORD_CONFIDENCE, ()))
+    if not changes:
+        return line, []
+    pieces.append(line[previous:])
+    return "".join(pieces), changes
+
+
+@lru_cache(maxsize=16_384)
+def _reading(word: str, codepages: tuple[str, ...]) -> tuple[str, str] | None:
+    """The first code page whose UTF-8 reading of `word` is a known word while `word` is not."""
+    for codepage in codepages:
+        try:
+            text = word.encode(codepage).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if text == word or any(unicodedata.category(char)[0] == "C" for char in text) or not _odd(word):
+            continue
+        if _known(text) and not _known(word):
+            return text, codepage
+    return None
+
+
+TEXT_PUNCTUATION = frozenset("’‘“”–—…•·")
+
+
+def _odd(word: str) -> bool:
+    """The word does not read as a word: a non-ASCII sign that is not text punctuation between
+    letters ("g√¢teaux"), or a capital right after a small letter ("РґРѕСЂРѕРіРµ")."""
+    for index in range(1, len(word) - 1):
+        char, before, after = word[index], word[index - 1], word[index + 1]
+        if not char.isascii() and not char.isalpha() and char not in TEXT_PUNCTUATION \
+                and (before.isalpha() or after.isalpha()):
+            return True
+    return any(a.islower() and b.isupper() and not (a.isascii() and b.isascii())
+               for a, b in zip(word, word[1:]))
+
+
+def _known(text: str) -> bool:
+    """Every letter stretch of `text` is a frequent word of one language of its script."""
+    words = LETTERS_RE.findall(text)
+    if not words or min(map(len, words)) < 2 or 2 * sum(map(len, words)) < len(text):
+        return False  # a lone letter among signs ("5ף35" from 5×£35) is no evidence
+    return any(all(_zipf(word, name) >= MIN_ZIPF for word in words) for name in _languages(text))
+
+
+def _languages(text: str) -> list[str]:
+    """wordfreq languages to look `text` up in, by the script of its letters."""
+    scripts = {unicodedata.name(char, "?").split()[0] for char in text if char.isalpha() and not char.isascii()}
+    if len(scripts) != 1:
+        return [] if scripts else ["en"]
+    script = scripts.pop()
+    if script in SCRIPT_LANGUAGES:
+        return list(SCRIPT_LANGUAGES[script])
+    if script != "LATIN":
+        return []
+    return language.latin_languages_for(text)[:LATIN_LANGUAGES]
+
+
+@lru_cache(maxsize=65_536)
+def _zipf(word: str, name: str) -> float:
+    """wordfreq's Zipf frequency of `word` in language `name` (0 when unknown)."""
+    import wordfreq  # loaded on first use: most texts never need it
+
+    return wordfreq.zipf_frequency(word, name)
