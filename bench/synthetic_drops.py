@@ -98,25 +98,26 @@ def _anchor_spelling(name: str) -> str:
 
 
 def build_drop(truth: list[list[dict]], shown: list[list[dict]], anchor_share: float, rng: random.Random,
-               damaged: frozenset[int] = frozenset()) -> Drop:
+               damaged: frozenset[int] = frozenset(), edition: str = "synthetic-2025",
+               source_file: str = "synthetic.md") -> Drop:
     """Frames per `schemas.contracts` for a table showing `shown` while `truth` is right."""
     n = len(truth)
     papers = pl.DataFrame({
-        "paper_id": list(range(1, n + 1)), "title": [f"Synthetic paper {i}" for i in range(1, n + 1)],
+        "edition": [edition] * n, "paper_id": list(range(1, n + 1)), "title": [f"Synthetic paper {i}" for i in range(1, n + 1)],
         "abstract": [None] * n, "link": [None] * n, "arxiv_id": [None] * n, "track": ["Full"] * n,
         "track_raw": ["Full Papers"] * n, "attachment": [None] * n,
         "authors_raw": pl.Series(shown, dtype=DATASETS["papers"]["authors_raw"]),
         "authors": pl.Series([None] * n, dtype=DATASETS["papers"]["authors"]),
         "author_status": ["unverified"] * n,
         "author_evidence": pl.Series([[] for _ in range(n)], dtype=DATASETS["papers"]["author_evidence"]),
-        "source_file": ["synthetic.md"] * n, "source_line": list(range(100, 100 + n)),
+        "source_file": [source_file] * n, "source_line": list(range(100, 100 + n)),
     })
     anchored = sorted(rng.sample(range(n), int(n * anchor_share)))
     notes = pl.DataFrame({
-        "note_id": [f"n{i}" for i in anchored], "title": [f"Synthetic paper {i + 1}" for i in anchored],
+        "edition": [edition] * len(anchored), "note_id": [f"{source_file}#n{i}" for i in anchored], "title": [f"Synthetic paper {i + 1}" for i in anchored],
         "authors": [[_anchor_spelling(a["name"]) for a in truth[i]] for i in anchored],
         "paper_id": [i + 1 for i in anchored], "match_score": [100.0] * len(anchored),
-        "source_file": ["notes.md"] * len(anchored), "source_line": [10 + i for i in anchored],
+        "source_file": [source_file] * len(anchored), "source_line": [10 + i for i in anchored],
     }, schema_overrides={"authors": pl.List(pl.String), "paper_id": pl.Int64})
     notes = conform("paper_notes", notes.with_columns(
         [pl.lit(None, dtype=d).alias(c) for c, d in DATASETS["paper_notes"].items() if c not in notes.columns]))

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline.config import PipelineConfig, default_config
 from pipeline.encoding import RepairResult, repair_text, repairs_frame
 from pipeline import parts
 from pipeline.ingest import RawDocument, RawFile, list_raw_files, read_document
 from pipeline.errors import RawInputError
-from pipeline.parse import DocumentKind, detect_kind, link_to_papers, parse_notes, parse_program
+from pipeline.parse import DocumentKind, detect_kind, parse_notes, parse_program
+from pipeline.parse.linking import link_within_editions
 from pipeline.parse import headerless_advice
 from pipeline.parse.table import headerless_rows
 from schemas.contracts import DATASETS, empty_frame
@@ -69,23 +71,24 @@ class ParsedDocument:
 REPAIRED_TEXT, REPAIR_MARKER, PARSE_MARKER = "text.txt", "repair.json", "parse.json"
 
 
-def read_drop(raw_dir: Path) -> tuple[list[RawFile], pl.DataFrame]:
+def read_drop(raw_dir: Path, config: PipelineConfig | None = None) -> tuple[list[RawFile], pl.DataFrame]:
     """Fingerprint every raw file; a file that cannot be read becomes an error finding and is skipped.
 
     Returns the files' fingerprints, not their text: repair reads each again, one at a time."""
+    config = config or default_config()
     documents, problems = [], []
     for path in list_raw_files(raw_dir):
         try:
-            documents.append(read_document(path).file())
+            documents.append(read_document(path, max_bytes=config.max_document_bytes).file())
         except RawInputError as error:
             problems.append(finding("inputs", path.name, "unreadable_document", "error", str(error)))
     return documents, pl.concat(problems) if problems else empty_frame("findings")
 
 
-def repair_document(document: RawFile | RawDocument, work_dir: Path) -> RepairedDocument:
-    """Repair one document and spill its text and repair log to its folder under `work_dir`."""
+def repair_document(document: RawFile | RawDocument, work_dir: Path, config: PipelineConfig | None = None) -> RepairedDocument:
+    """Repair one document (code pages from `config`) and spill its text and repair log to its folder under `work_dir`."""
     raw = document.read() if isinstance(document, RawFile) else document
-    result: RepairResult = repair_text(raw.text, source_file=raw.name)
+    result: RepairResult = repair_text(raw.text, source_file=raw.name, config=(config or default_config()).repair_config())
     folder = parts.document_folder(work_dir, raw.name, raw.sha256)
     written = [folder / REPAIRED_TEXT, parts.part_path(folder, "text_repairs")]
     parts.write_text(result.text, written[0])
@@ -100,11 +103,11 @@ def finding(dataset: str, row_key: str, check: str, severity: str, message: str,
     return pl.DataFrame([row], schema=DATASETS["findings"])
 
 
-def parse_document(document: RepairedDocument) -> ParsedDocument:
+def parse_document(document: RepairedDocument, config: PipelineConfig | None = None) -> ParsedDocument:
     """Recognise the document by content and parse it into parts beside its repair log.
 
     An unknown kind becomes a finding, not an error."""
-    kind, tables = parse_text(document.read_text(), document.name)
+    kind, tables = parse_text(document.read_text(), document.name, config)
     for name, frame in tables.items():
         parts.write_part(frame, parts.part_path(document.folder, name))
     rows = {name: frame.height for name, frame in tables.items()} | {"text_repairs": document.repairs}
@@ -114,11 +117,11 @@ def parse_document(document: RepairedDocument) -> ParsedDocument:
                           document.folder, rows)
 
 
-def parse_text(text: str, name: str) -> tuple[DocumentKind | None, dict[str, pl.DataFrame]]:
+def parse_text(text: str, name: str, config: PipelineConfig | None = None) -> tuple[DocumentKind | None, dict[str, pl.DataFrame]]:
     """The document's kind and tables, by content; an unknown kind gives one warning finding."""
     kind = detect_kind(text)
     if kind is DocumentKind.NOTES:
-        notes = parse_notes(text, name)
+        notes = parse_notes(text, name, config)
         return kind, {"papers": notes.papers, "paper_notes": notes.paper_notes, "findings": notes.findings}
     if kind is DocumentKind.PROGRAM:
         program = parse_program(text, name)
@@ -146,43 +149,49 @@ def require_usable_document(parsed: list[ParsedDocument], input_findings: pl.Dat
 
 
 def cross_document_duplicates(papers: pl.DataFrame) -> pl.DataFrame:
-    """`duplicate_paper_id` findings for paper numbers that two documents of one drop both use.
+    """`duplicate_paper_id` findings for papers (edition, number) that two documents of one drop both use.
 
-    `paper_id` is the table's number, so two write-ups in one drop can give the same number to the
-    same paper (an updated copy) or to different papers. The first document by file name keeps the
-    number; every row of a later document that reuses it is an error (quarantined by
-    `hold_back_rejected_rows`), and the message names both places and the fields that differ.
-    Repeats inside one document are the parser's job (`parse.table.duplicate_findings`).
+    A paper is its edition plus the table's number: two write-ups of different editions (this year's
+    and last year's, both numbered from 1) never collide. Two documents of the *same* edition using
+    one number are the same table dropped twice (an updated copy) or a clash: the first document by
+    file name keeps the number; every row of a later document that reuses it is an error
+    (quarantined by `hold_back_rejected_rows`), and the message names both files and the fields
+    that differ. Repeats inside one document are the parser's job (`parse.table.duplicate_findings`).
     """
-    # Only numbers used by two files can collide: the Python loop below never sees the other rows.
-    shared = pl.col("source_file").n_unique().over("paper_id") > 1
+    # Only keys used by two files can collide: the Python loop below never sees the other rows.
+    shared = pl.col("source_file").n_unique().over("edition", "paper_id") > 1
     ordered = papers.filter(pl.col("paper_id").is_not_null() & shared).sort("source_file", "source_line")
     compared = [c for c in ("title", "abstract", "link", "track_raw", "authors_raw") if c in ordered.columns]
-    first: dict[int, dict] = {}
+    first: dict[tuple[str | None, int], dict] = {}
     found = []  # finding rows as dicts, one frame at the end (a frame per row cost ~0.1 ms each)
     for row in ordered.iter_rows(named=True):
-        kept = first.setdefault(row["paper_id"], row)
+        kept = first.setdefault((row["edition"], row["paper_id"]), row)
         if kept["source_file"] == row["source_file"]:
             continue
         differs = [column for column in compared if row[column] != kept[column]]
         here, there = f"{row['source_file']}:{row['source_line']}", f"{kept['source_file']}:{kept['source_line']}"
         how = f"and differs in {', '.join(differs)}" if differs else "with the same content"
         found.append({
-            "dataset": "papers", "row_key": str(row["paper_id"]), "check": "duplicate_paper_id", "severity": "error",
-            "message": f"{here}: paper number {row['paper_id']} is also used by {there} {how}; this row is quarantined "
-                       f"and {there} kept. Remove the stale document from the drop or renumber its table",
+            "dataset": "papers", "row_key": f"{row['edition']}:{row['paper_id']}", "check": "duplicate_paper_id",
+            "severity": "error",
+            "message": f"{here}: paper {row['paper_id']} of edition {row['edition']!r} is also in {there} {how}; this row "
+                       f"is quarantined and {there} kept. Remove the stale document from the drop or renumber its table",
             "evidence": json.dumps({"source_file": row["source_file"], "source_line": row["source_line"], "kept": there,
                                     "differs": differs}, sort_keys=True),
         })
     return pl.DataFrame(found, schema=DATASETS["findings"]) if found else empty_frame("findings")
 
 
-def combine_documents(parsed: list[ParsedDocument], extra_findings: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
-    """Concatenate each in-memory dataset across documents and link notes and program entries to papers.
+def combine_documents(parsed: list[ParsedDocument], extra_findings: pl.DataFrame | None = None,
+                      config: PipelineConfig | None = None) -> dict[str, pl.DataFrame]:
+    """Concatenate each in-memory dataset across documents and link notes and program entries to
+    papers of their own edition (`link_within_editions`); the config's severities are applied to
+    every finding so far (so it decides which parse findings hold a row back).
 
     `text_repairs` is left in its parts (see `repair_log_parts`). Raises RawInputError when no
     document is usable (see `require_usable_document`).
     """
+    config = config or default_config()
     require_usable_document(parsed, extra_findings)
     combined = {}
     for name in PARSED_DATASETS:
@@ -190,10 +199,23 @@ def combine_documents(parsed: list[ParsedDocument], extra_findings: pl.DataFrame
         if name == "findings" and extra_findings is not None:
             frames.append(extra_findings)
         combined[name] = pl.concat(frames, how="vertical") if frames else empty_frame(name)
-    combined["findings"] = pl.concat([combined["findings"], cross_document_duplicates(combined["papers"])])
-    combined["paper_notes"] = link_to_papers(combined["paper_notes"], combined["papers"])
-    combined["program"] = link_to_papers(combined["program"], combined["papers"])
+    linked = []
+    for name in ("paper_notes", "program"):
+        combined[name], found = link_within_editions(combined[name], combined["papers"], dataset=name,
+                                                     min_score=config.title_min_score)
+        linked.extend(found)
+    link_found = pl.DataFrame(linked, schema=DATASETS["findings"]) if linked else empty_frame("findings")
+    combined["findings"] = apply_severities(pl.concat([combined["findings"], cross_document_duplicates(combined["papers"]),
+                                                       link_found]), config)
     return combined
+
+
+def apply_severities(findings: pl.DataFrame, config: PipelineConfig) -> pl.DataFrame:
+    """`findings` with the severity the config's [severities] gives each listed check."""
+    if not config.severities or findings.is_empty():
+        return findings
+    listed = pl.col("check").replace_strict(config.severities, default=None, return_dtype=pl.String)
+    return findings.with_columns(pl.coalesce(listed, pl.col("severity")).alias("severity"))
 
 
 def repair_log_parts(parsed: list[ParsedDocument]) -> list[Path]:
@@ -204,6 +226,11 @@ def repair_log_parts(parsed: list[ParsedDocument]) -> list[Path]:
 #: Column whose value a parse finding's `row_key` holds, for datasets whose key is always set.
 ROW_ID_COLUMNS = {"paper_notes": "note_id", "program": "entry_id"}
 FAILED_CHECKS = "failed_checks"
+
+
+def empty_quarantine(name: str) -> pl.DataFrame:
+    """A zero-row quarantine of dataset `name`: its columns plus `failed_checks`."""
+    return empty_frame(name).with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(FAILED_CHECKS))
 
 
 def _error_locations(findings: pl.DataFrame, dataset: str) -> dict[tuple[str, int] | str, list[str]]:
@@ -250,16 +277,19 @@ def hold_back_rejected_rows(datasets: dict[str, pl.DataFrame]) -> tuple[dict[str
     return kept, held
 
 
-def detect_authors(datasets: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+def detect_authors(datasets: dict[str, pl.DataFrame], config: PipelineConfig | None = None) -> dict[str, pl.DataFrame]:
     """The datasets with the reconcile stage's verdicts, `paper_authors`, and its findings appended."""
     from pipeline.reconcile import reconcile_authors
 
-    result = reconcile_authors(datasets["papers"], datasets["paper_notes"], datasets["program"])
+    config = config or default_config()
+    result = reconcile_authors(datasets["papers"], datasets["paper_notes"], datasets["program"],
+                               min_support=config.displacement_min_support)
     findings = pl.concat([datasets["findings"], result.findings], how="vertical")
     return datasets | {"papers": result.papers, "paper_authors": result.paper_authors, "findings": findings}
 
 
-def validate_datasets(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame]) -> dict:
+def validate_datasets(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame],
+                      config: PipelineConfig | None = None) -> dict:
     """`pipeline.validate.validate_all`, with the rows parse/assemble rejected added to quarantine.
 
     The flow holds rows back *before* detection (`hold_back_rejected_rows` right after
@@ -269,7 +299,7 @@ def validate_datasets(datasets: dict[str, pl.DataFrame], held: dict[str, pl.Data
     """
     from pipeline.validate import ValidationResult, validate_all
 
-    results = validate_all(datasets)
+    results = validate_all(datasets, config)
     for name, rows in held.items():
         result = results[name]
         quarantined = pl.concat([result.quarantined, rows.select(result.quarantined.columns)], how="vertical") \

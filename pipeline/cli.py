@@ -87,13 +87,18 @@ def run(
     work_dir: Annotated[Path | None, typer.Option(help="Where each document's repaired text and tables are kept "
                                                        "between stages and runs (default: .<output>.work beside "
                                                        "the output folder).")] = None,
+    config: Annotated[Path | None, typer.Option(help="Configuration file (tracks, severities, thresholds, code "
+                                                    "pages, size limit); default: ./pipeline.toml if present, "
+                                                    "else the packaged pipeline/pipeline.toml.")] = None,
 ) -> None:
     """Run the whole flow on a raw drop: repair, parse, detect, validate, emit, check, report."""
     from pipeline.emit import check_run_paths
+    from pipeline.config import load_config
     from pipeline.ingest import check_drop
     from pipeline.parts import work_dir_for
 
     try:
+        load_config(config)  # a bad configuration fails here, naming the file and key
         check_drop(raw)  # a wrong --raw fails here in a second, not inside the flow
         check_run_paths(raw, output, work_dir or work_dir_for(output.resolve()))  # the flow checks again
     except PipelineError as error:
@@ -118,7 +123,7 @@ def run(
 
         run_flow = flow_with_runner(runner, dask_address=dask_address, dask_workers=dask_workers)
         manifest = run_flow(raw_dir=str(raw), output_dir=str(output), wait_for_lock=wait,
-                            work_dir=str(work_dir) if work_dir else None)
+                            work_dir=str(work_dir) if work_dir else None, config_path=str(config) if config else None)
     except (PipelineError, RunInterrupted) as error:
         fail(error)
     except KeyboardInterrupt:  # Ctrl-C before the flow started (Prefect's start-up): nothing was written yet
@@ -158,21 +163,20 @@ def repair(
 
 @app.command()
 def explain(
-    paper_id: Annotated[int, typer.Argument(help="The paper's number (# in the accepted-papers table).")],
+    paper: Annotated[str, typer.Argument(help="The paper's key EDITION:NUMBER (recsys-2025:12), or its number "
+                                              "alone when one edition uses it.")],
     output: Annotated[Path, typer.Option(help="Output folder of a finished run.")] = Path("output"),
 ) -> None:
     """Show why a paper's authors are verified, corrected, mismatched, suspect or unverified."""
-    from pipeline.loading import load
+    from pipeline.loading import find_paper, load
     from pipeline.reconcile import explain_paper
 
     try:
         papers = load("papers", output)
+        edition, paper_id = find_paper(papers, paper, f"{output}/papers.parquet")
     except PipelineError as error:
         fail(error)
-    if papers.filter(papers["paper_id"] == paper_id).is_empty():
-        errors.print(f"[bold red]error:[/] no paper {paper_id} in {output}/papers.parquet (ids {papers['paper_id'].min()}..{papers['paper_id'].max()})")
-        raise typer.Exit(3)
-    console.print(explain_paper(papers, paper_id))
+    console.print(explain_paper(papers, paper_id, edition))
 
 
 @app.command()

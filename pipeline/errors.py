@@ -64,3 +64,15 @@ class RunInterrupted(BaseException):
         self.signum = signum
         self.exit_code = 128 + signum
         super().__init__(f"interrupted by {signal.Signals(signum).name}")
+
+
+class ConfigError(PipelineError):
+    """The configuration file is unreadable or holds a wrong key or value; names the file and key."""
+
+    exit_code = 2
+
+    def __init__(self, path: str | Path, key: str | None, reason: str) -> None:
+        self.path = str(path)
+        self.key = key
+        where = f"{self.path} [{key}]" if key else self.path
+        super().__init__(f"{where}: {reason}")

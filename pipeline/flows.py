@@ -25,6 +25,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.context import TaskRunContext
 
 from pipeline import assemble, dictionary, emit, parts
+from pipeline.config import PipelineConfig, load_config
 from pipeline.ingest import RawFile
 from pipeline.errors import PipelineError
 from schemas.contracts import DATASETS, SCHEMA_VERSION
@@ -60,49 +61,52 @@ def _retry_unless_user_error(task: Any, task_run: Any, state: Any) -> bool:
 
 
 def _repair_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str | None:
-    """The raw file's sha256 + code version + where its parts live; None (no cache) until they exist."""
+    """The raw file's sha256 + code version + config + where its parts live; None (no cache) until they exist."""
     document: RawFile = parameters["document"]
     folder = parts.document_folder(Path(parameters["work_dir"]), document.name, document.sha256)
-    return _parts_cache_key(context, document.sha256, folder / assemble.REPAIR_MARKER)
+    return _parts_cache_key(context, document.sha256, folder / assemble.REPAIR_MARKER, parameters.get("config"))
 
 
 def _parse_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str | None:
     document: assemble.RepairedDocument = parameters["document"]
-    return _parts_cache_key(context, document.sha256, document.folder / assemble.PARSE_MARKER)
+    return _parts_cache_key(context, document.sha256, document.folder / assemble.PARSE_MARKER, parameters.get("config"))
 
 
-def _parts_cache_key(context: TaskRunContext, sha256: str, marker: Path) -> str | None:
+def _parts_cache_key(context: TaskRunContext, sha256: str, marker: Path, config: PipelineConfig | None = None) -> str | None:
     """A cached result is a pointer to part files, so it is only valid while they are as written:
     without the marker, or with a part that no longer has the sha256 it records, no key (Prefect runs
-    the task and the parts are written again)."""
+    the task and the parts are written again). A changed configuration (other tracks or code pages)
+    is a new key."""
     if not parts.marker_is_intact(marker):  # a part changed or deleted since: rebuild it
         return None
-    return f"{context.task.name}-{sha256}-{code_version()}-{parts.fingerprint([marker.parent])}"
+    settings = config.digest if config is not None else "default"
+    return f"{context.task.name}-{sha256}-{code_version()}-{settings}-{parts.fingerprint([marker.parent])}"
 
 
 @task(name="ingest", retries=2, retry_delay_seconds=[1, 4], retry_condition_fn=_retry_unless_user_error)
-def ingest_task(raw_dir: Path) -> tuple[list[RawFile], pl.DataFrame]:
-    return assemble.read_drop(raw_dir)
+def ingest_task(raw_dir: Path, config: PipelineConfig | None = None) -> tuple[list[RawFile], pl.DataFrame]:
+    return assemble.read_drop(raw_dir, config)
 
 
 @task(name="repair", cache_key_fn=_repair_cache_key, persist_result=True)
-def repair_task(document: RawFile, work_dir: Path) -> assemble.RepairedDocument:
-    return assemble.repair_document(document, work_dir)
+def repair_task(document: RawFile, work_dir: Path, config: PipelineConfig | None = None) -> assemble.RepairedDocument:
+    return assemble.repair_document(document, work_dir, config)
 
 
 @task(name="parse", cache_key_fn=_parse_cache_key, persist_result=True)
-def parse_task(document: assemble.RepairedDocument) -> assemble.ParsedDocument:
-    return assemble.parse_document(document)
+def parse_task(document: assemble.RepairedDocument, config: PipelineConfig | None = None) -> assemble.ParsedDocument:
+    return assemble.parse_document(document, config)
 
 
 @task(name="detect")
-def detect_task(datasets: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    return assemble.detect_authors(datasets)
+def detect_task(datasets: dict[str, pl.DataFrame], config: PipelineConfig | None = None) -> dict[str, pl.DataFrame]:
+    return assemble.detect_authors(datasets, config)
 
 
 @task(name="validate")
 def validate_task(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame],
-                  streamed: dict[str, parts.StreamedResult] | None = None) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+                  streamed: dict[str, parts.StreamedResult] | None = None,
+                  config: PipelineConfig | None = None) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
     """Split every in-memory dataset into valid rows and quarantine; rows held back at parse time join
     the quarantine, and the findings of datasets validated part by part (`streamed`) join the findings.
 
@@ -110,7 +114,7 @@ def validate_task(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFram
     validation itself made, so that read = valid + quarantined holds for every dataset.
     """
     streamed = streamed or {}
-    results = assemble.validate_datasets(datasets, held)
+    results = assemble.validate_datasets(datasets, held, config)
     new_findings = pl.concat([result.findings for result in results.values()]
                              + [result.findings for result in streamed.values()], how="vertical")
     valid = {name: result.valid for name, result in results.items()}
@@ -132,12 +136,14 @@ def validate_repair_log_task(log_parts: list[Path], staging: Path, run_id: str, 
 @task(name="emit", retries=2, retry_delay_seconds=[1, 4], retry_condition_fn=_retry_unless_user_error)
 def emit_task(staging: Path, valid: dict[str, pl.DataFrame], quarantined: dict[str, pl.DataFrame],
               parsed: list[assemble.ParsedDocument], run_id: str, raw_sha256: dict[str, str]) -> dict[str, Path]:
-    """Write the in-memory datasets, every quarantine and each document's repaired text."""
+    """Write the in-memory datasets, a quarantine file per dataset (typed, empty when nothing was held
+    back, so a loader can always read `quarantine/<dataset>.parquet`) and each document's repaired text."""
     for document in parsed:
         text_path = staging / "text" / document.name
         text_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(document.text_path, text_path)
-    emit.write_datasets(staging, {k: v for k, v in quarantined.items() if v.height}, run_id, raw_sha256, quarantine=True)
+    every = {name: quarantined.get(name, assemble.empty_quarantine(name)) for name in DATASETS}
+    emit.write_datasets(staging, every, run_id, raw_sha256, quarantine=True)
     (staging / "DATA_DICTIONARY.md").write_text(dictionary.render_markdown(), encoding="utf-8")
     return emit.write_datasets(staging, valid, run_id, raw_sha256)
 
@@ -184,12 +190,15 @@ def timed(timings: dict[str, float], stage: str, call: Callable[[], T]) -> T:
 
 @flow(name="clean-conference-drop", log_prints=True)
 def clean_conference_drop(raw_dir: str = "raw", output_dir: str = "output", wait_for_lock: bool = False,
-                          work_dir: str | None = None) -> dict[str, Any]:
+                          work_dir: str | None = None, config_path: str | None = None) -> dict[str, Any]:
     """Repair, parse, detect, validate and emit one raw drop; returns the run manifest.
 
     `work_dir` holds each document's parts between stages and runs (default: `.<output>.work`
     beside the output folder); it is pruned to the current drop and code version after a run.
+    `config_path` is the configuration file (`pipeline.config.find_config` when None); it is read
+    and validated before anything else, so a bad one fails the run with the previous output intact.
     """
+    config = load_config(config_path)
     raw, output = Path(raw_dir).resolve(), Path(output_dir).resolve()
     work_root = Path(work_dir).resolve() if work_dir else parts.work_dir_for(output)
     work = parts.code_work_dir(work_root, code_version())
@@ -199,26 +208,27 @@ def clean_conference_drop(raw_dir: str = "raw", output_dir: str = "output", wait
     with emit.output_lock(output, wait=wait_for_lock), emit.guarded_run(output, run_id):
         emit.recover_interrupted_publish(output)
         emit.clean_stale_staging(output)
-        documents, input_findings = timed(timings, "ingest", lambda: ingest_task(raw))
+        documents, input_findings = timed(timings, "ingest", lambda: ingest_task(raw, config))
         input_findings = pl.concat([input_findings, *previous_output_findings(damage, logger)])
-        logger.info("ingested %d documents from %s", len(documents), raw)
-        repaired = timed(timings, "repair", lambda: [f.result() for f in repair_task.map(documents, unmapped(work))])
-        parsed = timed(timings, "parse", lambda: [f.result() for f in parse_task.map(repaired)])
-        combined = timed(timings, "combine", lambda: assemble.combine_documents(parsed, input_findings))
+        logger.info("ingested %d documents from %s (configuration %s)", len(documents), raw, config.path)
+        repaired = timed(timings, "repair", lambda: [f.result() for f in repair_task.map(documents, unmapped(work), unmapped(config))])
+        parsed = timed(timings, "parse", lambda: [f.result() for f in parse_task.map(repaired, unmapped(config))])
+        combined = timed(timings, "combine", lambda: assemble.combine_documents(parsed, input_findings, config))
         combined, held = assemble.hold_back_rejected_rows(combined)  # parse errors never reach detection
-        detected = timed(timings, "detect", lambda: detect_task(combined))
+        detected = timed(timings, "detect", lambda: detect_task(combined, config))
         del combined  # not needed past detection; a 1000x drop's frames are hundreds of MB
         raw_sha256 = {doc.name: doc.sha256 for doc in documents}
         staging = emit.start_staging(output, run_id)
         streamed = {parts.STREAMED_DATASET: timed(timings, "validate-repair-log", lambda: validate_repair_log_task(
             assemble.repair_log_parts(parsed), staging, run_id, raw_sha256))}
-        read, valid, quarantined = timed(timings, "validate", lambda: validate_task(detected, held, streamed))
+        read, valid, quarantined = timed(timings, "validate", lambda: validate_task(detected, held, streamed, config))
         paths = timed(timings, "emit", lambda: emit_task(staging, valid, quarantined, parsed, run_id, raw_sha256))
         paths |= {name: result.path for name, result in streamed.items()}
         digests = {name: emit.file_digests(path) for name, path in paths.items()}
         gx = timed(timings, "expectations", lambda: expectations_task(
             paths, staging / "report" / "gx", output if emit.manifest_is_ours(output) else None, {name: data for name, (_, data) in digests.items()}))
         run = run_record(run_id, started_at, parsed, read, valid, quarantined, timings, streamed)
+        run["config"] = {"path": config.path, "sha256": config.digest}
         history = read_history(staging)
         emitted = valid | {name: pl.scan_parquet(result.path) for name, result in streamed.items()}
         report = timed(timings, "report", lambda: report_task(run, emitted, quarantined, gx, history, staging / "report"))

@@ -51,7 +51,7 @@ class RawFile:
     size: int
 
     def read(self) -> RawDocument:
-        document = read_document(self.path)
+        document = read_document(self.path, max_bytes=max(self.size, MAX_DOCUMENT_BYTES))  # checked at ingest
         if document.sha256 != self.sha256:
             raise RawInputError(self.path, None, "changed while the run was reading the drop; run again once "
                                 "the drop is complete (write files elsewhere, then move them into the raw folder)")
@@ -149,14 +149,16 @@ def decode_document(path: Path, data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_document(path: Path) -> RawDocument:
-    """Read one raw file; refuses files past MAX_DOCUMENT_BYTES before reading them."""
+def read_document(path: Path, max_bytes: int = MAX_DOCUMENT_BYTES) -> RawDocument:
+    """Read one raw file; refuses files past `max_bytes` (the config's [ingest] max_document_bytes)
+    before reading them."""
     try:
         with os.fdopen(open_regular_file(path), "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
-            if size > MAX_DOCUMENT_BYTES:
-                raise RawInputError(path, None, f"is {size / 2**20:.0f} MiB, over the {MAX_DOCUMENT_BYTES // 2**20} MiB "
-                                    "limit for one document (not read); split it into smaller documents or remove it from the drop")
+            if size > max_bytes:
+                raise RawInputError(path, None, f"is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.1f} MiB limit "
+                                    "for one document (not read); split it into smaller documents, remove it from the "
+                                    "drop, or raise [ingest] max_document_bytes in the configuration")
             data = handle.read()
     except OSError as error:
         advice = "it is a broken link; fix or remove it" if path.is_symlink() and not path.exists() \

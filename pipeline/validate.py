@@ -7,7 +7,8 @@ of checks it failed); warning-severity checks only leave a finding. A frame whos
 instead of quarantining every row.
 
 The policy (which check is a warning, which columns form the key) lives with the models in
-`schemas.models`; this module only runs Pandera and turns its failure cases into rows.
+`schemas.models`, and the configuration's [severities] overrides it per check (`pipeline.config`);
+this module only runs Pandera and turns its failure cases into rows.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pandera.errors as pa_errors
 import pandera.polars as pa
 import polars as pl
 
+from pipeline.config import PipelineConfig, default_config
 from pipeline.errors import ContractError
 from schemas import DATASETS, MODELS
 from schemas.checks import looks_like_mojibake  # re-exported: one predicate, one home
@@ -69,19 +71,20 @@ class ValidationResult:
     findings: pl.DataFrame
 
 
-def validate_dataset(name: str, frame: pl.DataFrame) -> ValidationResult:
-    """Validate `frame` as dataset `name`; every row ends in `valid` or `quarantined`, never lost."""
+def validate_dataset(name: str, frame: pl.DataFrame, config: PipelineConfig | None = None) -> ValidationResult:
+    """Validate `frame` as dataset `name`; every row ends in `valid` or `quarantined`, never lost.
+    A check's severity is the config's when it lists the check, else the model's."""
     model = _model(name)
     check_contract(name, frame)
     failures = _failure_cases(model, frame)
-    findings = _findings(name, model, frame, failures)
+    findings = _findings(name, model, frame, failures, config or default_config())
     valid, quarantined = _split(frame, findings)
     return ValidationResult(valid=valid, quarantined=quarantined, findings=findings.drop("_row"))
 
 
-def validate_all(datasets: dict[str, pl.DataFrame]) -> dict[str, ValidationResult]:
+def validate_all(datasets: dict[str, pl.DataFrame], config: PipelineConfig | None = None) -> dict[str, ValidationResult]:
     """Validate every dataset of `datasets` (names as in `schemas.MODELS`)."""
-    return {name: validate_dataset(name, frame) for name, frame in datasets.items()}
+    return {name: validate_dataset(name, frame, config) for name, frame in datasets.items()}
 
 
 def combined_findings(results: dict[str, ValidationResult]) -> pl.DataFrame:
@@ -153,7 +156,8 @@ def _check_name(model: type[pa.DataFrameModel], context: str, column: str, check
 
 
 def _findings(
-    name: str, model: type[pa.DataFrameModel], frame: pl.DataFrame, failures: pl.DataFrame
+    name: str, model: type[pa.DataFrameModel], frame: pl.DataFrame, failures: pl.DataFrame,
+    config: PipelineConfig,
 ) -> pl.DataFrame:
     """One finding per (row, check) failure, plus `_row` (the row position, null: whole table)."""
     schema = {**DATASETS["findings"], "_row": pl.Int64}
@@ -175,7 +179,7 @@ def _findings(
                 "dataset": name,
                 "row_key": row_key,
                 "check": check,
-                "severity": "warning" if check in warnings else "error",
+                "severity": config.severity(check, "warning" if check in warnings else "error"),
                 "message": f"{column or name}: {RULE_MESSAGES.get(rule, f'fails {rule}')}",
                 "evidence": _evidence(frame, column, index, failure_case),
                 "_row": index,

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import polars as pl
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "2.0.0"  # 2.0: papers are keyed by (edition, paper_id); track may be null
 
 AUTHOR = pl.Struct({"name": pl.String, "affiliation": pl.String})
 EVIDENCE = pl.Struct({"signal": pl.String, "detail": pl.String, "source": pl.String})
 
-TRACKS = ("Full", "Short", "Reproducibility", "Industry", "Doctoral")
 AUTHOR_STATUSES = ("verified", "corrected", "mismatch", "suspect", "unverified")
 REPAIR_METHODS = ("ftfy", "redecode", "lost_byte")
 """Families of repair method: 'ftfy' (ftfy's fix_encoding), 'redecode:<codec>' (exact re-decoding
@@ -26,6 +25,7 @@ SEVERITIES = ("error", "warning", "info")
 DATASETS: dict[str, pl.Schema] = {
     "papers": pl.Schema(
         {
+            "edition": pl.String,
             "paper_id": pl.Int64,
             "title": pl.String,
             "abstract": pl.String,
@@ -44,6 +44,7 @@ DATASETS: dict[str, pl.Schema] = {
     ),
     "paper_authors": pl.Schema(
         {
+            "edition": pl.String,
             "paper_id": pl.Int64,
             "position": pl.Int64,
             "name": pl.String,
@@ -65,6 +66,7 @@ DATASETS: dict[str, pl.Schema] = {
             "title_zh": pl.String,
             "abstract_zh": pl.String,
             "comment_zh": pl.String,
+            "edition": pl.String,
             "paper_id": pl.Int64,
             "match_score": pl.Float64,
             "source_file": pl.String,
@@ -84,6 +86,7 @@ DATASETS: dict[str, pl.Schema] = {
             "title": pl.String,
             "authors": pl.List(pl.String),
             "abstract": pl.String,
+            "edition": pl.String,
             "paper_id": pl.Int64,
             "match_score": pl.Float64,
             "source_file": pl.String,

@@ -40,8 +40,10 @@ from schemas.contracts import (
     REPAIR_METHOD_PATTERN,
     SCHEMA_VERSION,
     SEVERITIES,
-    TRACKS,
 )
+
+#: An edition slug (`recsys-2025`): lower-case letters and digits in hyphen-separated words.
+EDITION_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 UNRESOLVED_STATUSES = ("mismatch", "unverified")  # no trustworthy author list exists for these
 FLAGGED_STATUSES = ("mismatch", "suspect")  # the detector doubted the table: say why
@@ -165,7 +167,11 @@ def _list(inner: pl.DataType | type[pl.DataType], description: str, **kwargs: An
 class PapersModel(pa.DataFrameModel):
     """One row of the conference's accepted-papers table, with its author verdict."""
 
-    paper_id: pl.Int64 = pa.Field(unique=True, ge=1, description="The table's # column: 1..n.")
+    edition: pl.String = pa.Field(
+        str_matches=EDITION_PATTERN,
+        description="Conference edition of the write-up (recsys-2025): from its title, else its file name.",
+    )
+    paper_id: pl.Int64 = pa.Field(ge=1, description="The table's # column: 1..n within its edition.")
     title: pl.String = pa.Field(description="Paper title as the table gives it, repaired.")
     abstract: pl.String = pa.Field(description="Abstract from the table, repaired.")
     link: pl.String = pa.Field(
@@ -174,7 +180,9 @@ class PapersModel(pa.DataFrameModel):
     arxiv_id: pl.String = pa.Field(
         nullable=True, str_matches=ARXIV_ID_PATTERN, description="arXiv id found in the link."
     )
-    track: pl.String = pa.Field(isin=list(TRACKS), description="Normalised track of the paper.")
+    track: pl.String = pa.Field(
+        nullable=True, description="Track named in the config's [tracks]; null: a category it does not know."
+    )
     track_raw: pl.String = pa.Field(description="Track cell exactly as the table gives it.")
     attachment: pl.String = pa.Field(nullable=True, description="Attachment cell, if any.")
     authors_raw: pl.List = _list(AUTHOR, "Authors {name, affiliation} as the table gives them.")
@@ -193,8 +201,9 @@ class PapersModel(pa.DataFrameModel):
         title = "Accepted papers"
         description = "One row per row of the accepted-papers table."
         strict = True
+        unique = ["edition", "paper_id"]
         metadata = _metadata(
-            ["paper_id"],
+            ["edition", "paper_id"],
             [
                 "paper_id.contiguous",
                 "abstract.no_mojibake",
@@ -269,6 +278,7 @@ class PapersModel(pa.DataFrameModel):
 class PaperAuthorsModel(pa.DataFrameModel):
     """One author of one paper, in the order of the best-known author list."""
 
+    edition: pl.String = pa.Field(str_matches=EDITION_PATTERN, description="The paper's edition (papers.edition).")
     paper_id: pl.Int64 = pa.Field(ge=1, description="The paper (papers.paper_id).")
     position: pl.Int64 = pa.Field(ge=1, description="1-based place in the author list.")
     name: pl.String = pa.Field(description="The author's name.")
@@ -282,8 +292,8 @@ class PaperAuthorsModel(pa.DataFrameModel):
         title = "Paper authors"
         description = "One row per author of a paper, in order."
         strict = True
-        unique = ["paper_id", "position"]
-        metadata = _metadata(["paper_id", "position"], ["affiliation.no_mojibake"])
+        unique = ["edition", "paper_id", "position"]
+        metadata = _metadata(["edition", "paper_id", "position"], ["affiliation.no_mojibake"])
 
     @pa.check("name", name="names_look_like_names")
     def name_looks_like_name(cls, data: Any) -> pl.LazyFrame:
@@ -311,6 +321,9 @@ class PaperNotesModel(pa.DataFrameModel):
     title_zh: pl.String = pa.Field(nullable=True, description="Chinese title (translation).")
     abstract_zh: pl.String = pa.Field(nullable=True, description="Chinese abstract.")
     comment_zh: pl.String = pa.Field(nullable=True, description="The note author's comment.")
+    edition: pl.String = pa.Field(
+        nullable=True, str_matches=EDITION_PATTERN, description="Edition of the write-up (papers.edition)."
+    )
     paper_id: pl.Int64 = pa.Field(nullable=True, ge=1, description="Matched papers.paper_id.")
     match_score: pl.Float64 = _match_score_field()
     source_file: pl.String = pa.Field(description="Raw file the note came from.")
@@ -386,6 +399,10 @@ class ProgramModel(pa.DataFrameModel):
     title: pl.String = pa.Field(description="Paper title on the program.")
     authors: pl.List = _list(pl.String, "Author names, in order.")
     abstract: pl.String = pa.Field(nullable=True, description="Abstract on the program.")
+    edition: pl.String = pa.Field(
+        nullable=True, str_matches=EDITION_PATTERN,
+        description="Edition the page names, else that of the paper it links to; null: neither is known.",
+    )
     paper_id: pl.Int64 = pa.Field(nullable=True, ge=1, description="Matched papers.paper_id.")
     match_score: pl.Float64 = _match_score_field()
     source_file: pl.String = pa.Field(description="Raw file the entry came from.")

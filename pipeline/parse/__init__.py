@@ -19,7 +19,9 @@ from typing import NamedTuple
 
 import polars as pl
 
+from pipeline.config import PipelineConfig
 from pipeline.errors import RawInputError
+from pipeline.parse.edition import notes_edition, program_edition
 from pipeline.parse.findings import Finding, findings_frame
 from pipeline.parse.kinds import DocumentKind, detect_kind
 from pipeline.parse.linking import DEFAULT_MIN_SCORE, link_to_papers, normalise_title
@@ -56,8 +58,22 @@ class ProgramTables(NamedTuple):
     findings: pl.DataFrame
 
 
-def parse_notes(text: str, source_file: str) -> NotesTables:
-    """Parse a conference write-up; raises RawInputError when it has neither table nor write-ups."""
+def with_edition(frame: pl.DataFrame, edition: str | None) -> pl.DataFrame:
+    """`frame` with its `edition` column set to the document's edition."""
+    return frame.with_columns(pl.lit(edition, dtype=pl.String).alias("edition"))
+
+
+def parse_notes(text: str, source_file: str, config: PipelineConfig | None = None) -> NotesTables:
+    """Parse a conference write-up; raises RawInputError when it has neither table nor write-ups.
+
+    Every row carries the document's edition (`parse.edition.notes_edition`): with the table's
+    number it is the paper's key."""
+    edition = notes_edition(text, source_file)
+    tables = _parse_notes(text, source_file, config)
+    return NotesTables(with_edition(tables.papers, edition), with_edition(tables.paper_notes, edition), tables.findings)
+
+
+def _parse_notes(text: str, source_file: str, config: PipelineConfig | None) -> NotesTables:
     lines = text.split("\n")
     table = find_papers_table(lines)
     notes, found = parse_write_ups(lines, source_file)
@@ -77,7 +93,7 @@ def parse_notes(text: str, source_file: str) -> NotesTables:
                                  f"{source_file}: no accepted-papers table (header with #, Title, Authors); "
                                  "papers is empty for this document"))
         return NotesTables(empty_frame("papers"), notes, findings_frame(found))
-    papers, table_found = parse_papers_table(lines, table, source_file)
+    papers, table_found = parse_papers_table(lines, table, source_file, config)
     return NotesTables(papers, notes, findings_frame(table_found + found))
 
 
@@ -88,6 +104,8 @@ def headerless_advice(orphans: list[int]) -> str:
 
 
 def parse_program(text: str, source_file: str) -> ProgramTables:
-    """Parse a scraped program page; raises RawInputError when it holds no entries at all."""
+    """Parse a scraped program page; raises RawInputError when it holds no entries at all.
+
+    `edition` is what the page's text names, else null (linking fills it from the paper)."""
     program, found = parse_program_lines(text.split("\n"), source_file)
-    return ProgramTables(program, findings_frame(found))
+    return ProgramTables(with_edition(program, program_edition(text)), findings_frame(found))

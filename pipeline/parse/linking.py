@@ -241,3 +241,56 @@ def link_to_papers(frame: pl.DataFrame, papers: pl.DataFrame, *, min_score: floa
         pl.Series("paper_id", paper_ids, dtype=pl.Int64),
         pl.Series("match_score", scores, dtype=pl.Float64),
     )
+
+
+def link_within_editions(frame: pl.DataFrame, papers: pl.DataFrame, *, min_score: float = DEFAULT_MIN_SCORE,
+                         dataset: str = "program") -> tuple[pl.DataFrame, list[dict]]:
+    """`link_to_papers` where a paper is (edition, paper_id): an entry links to papers of its own edition.
+
+    An entry whose document names an edition is matched against that edition's papers only; when
+    the drop holds none of that edition, its best match in another edition is *reported* (an info
+    finding) but not linked, because a paper of another conference must never vouch for, or correct,
+    this one's authors. An entry whose page names no edition is matched against every paper and
+    takes the edition of the paper it links to. Returns (linked frame in input order, finding rows).
+    """
+    if frame.is_empty():
+        return frame, []
+    numbered = frame.with_row_index("_order")
+    editions = set(papers["edition"].drop_nulls().unique().to_list()) if papers.height else set()
+    parts, found = [], []
+    for (edition,), group in numbered.group_by("edition", maintain_order=True):
+        if edition is not None and edition in editions:
+            parts.append(link_to_papers(group, papers.filter(pl.col("edition") == edition), min_score=min_score))
+            continue
+        linked = _link_across(group, papers, min_score)
+        hit = linked["paper_id"].is_not_null()
+        if edition is None:
+            parts.append(linked.with_columns(pl.col("_edition").alias("edition")).drop("_edition"))
+            continue
+        for row in linked.filter(hit).select("_order", "paper_id", "match_score", "source_file", "source_line").iter_rows(named=True):
+            found.append({"dataset": dataset, "row_key": None, "check": "linked_other_edition", "severity": "info",
+                          "message": f"{row['source_file']}:{row['source_line']}: the title matches paper {row['paper_id']} "
+                                     f"of another edition (score {row['match_score']}), but this document is edition "
+                                     f"{edition!r} and the drop has no table of it; not linked",
+                          "evidence": None})
+        parts.append(linked.drop("_edition").with_columns(pl.lit(None, dtype=pl.Int64).alias("paper_id")))
+    joined = pl.concat(parts, how="vertical").sort("_order").drop("_order")
+    return joined.select(frame.columns), found
+
+
+def _link_across(frame: pl.DataFrame, papers: pl.DataFrame, min_score: float) -> pl.DataFrame:
+    """`link_to_papers` against the papers of every edition, plus `_edition` of the linked paper.
+
+    Numbers repeat across editions, so papers are matched by their position (a surrogate key) and
+    the (edition, paper_id) of the chosen one is looked up afterwards."""
+    positions = papers.select("title", pl.int_range(pl.len(), dtype=pl.Int64).alias("paper_id"))
+    linked = link_to_papers(frame, positions, min_score=min_score)
+    at = linked["paper_id"]
+    found = at.is_not_null()
+    ids = pl.Series("paper_id", [None] * len(at), dtype=pl.Int64)
+    editions = pl.Series("_edition", [None] * len(at), dtype=pl.String)
+    if found.any():
+        where = found.arg_true()
+        ids = ids.scatter(where, papers["paper_id"].gather(at.filter(found)))
+        editions = editions.scatter(where, papers["edition"].gather(at.filter(found)))
+    return linked.with_columns(ids, editions)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 from rapidfuzz import fuzz
 
+from pipeline.config import PipelineConfig, default_config
 from pipeline.parse.findings import Finding, where
 from pipeline.parse.names import parse_affiliated_authors_lenient
 from pipeline.parse.text import clean_inline, normalise_label, split_pipe_row
@@ -30,14 +31,6 @@ COLUMN_LABELS: dict[str, tuple[str, ...]] = {
     "attachment": ("附件", "attachment", "attachments", "file", "files"),
 }
 REQUIRED_ROLES = ("number", "title", "authors")
-TRACK_KEYWORDS = (
-    ("reproduc", "Reproducibility"),
-    ("industr", "Industry"),
-    ("doctor", "Doctoral"),
-    ("short", "Short"),
-    ("full", "Full"),
-    ("long", "Full"),
-)
 _DELIMITER_CELL = re.compile(r"^:?-+:?$")
 _PAPER_NUMBER = re.compile(r"^\s*(\d+)\s*\.?\s*$")
 _URL = re.compile(r"https?://\S+")
@@ -148,21 +141,6 @@ def row_cells(line: str, table: PapersTable) -> list[str]:
     return cells
 
 
-def normalise_track(raw: str | None) -> str | None:
-    """'Full Papers' -> 'Full', 'Reproducibility Track' -> 'Reproducibility'; unknown -> None.
-
-    >>> normalise_track("Full Papers"), normalise_track("Short papers"), normalise_track("Demo")
-    ('Full', 'Short', None)
-    """
-    if not raw:
-        return None
-    folded = raw.casefold()
-    for keyword, track in TRACK_KEYWORDS:
-        if keyword in folded:
-            return track
-    return None
-
-
 def split_link(cell: str | None) -> tuple[str | None, str | None]:
     """(link, arxiv_id) of a link cell; arxiv ids drop their version suffix (2507.20035v2 -> 2507.20035).
 
@@ -201,7 +179,7 @@ def _text(cell: str | None) -> str | None:
 
 
 def _row_findings(row: dict, cells: list[str], table: PapersTable, raw: dict[str, str | None],
-                  truncated: bool = False) -> list[Finding]:
+                  config: PipelineConfig, truncated: bool = False) -> list[Finding]:
     """Checks on one parsed row that the parser can judge (shape, number, track, authors, link);
     `truncated` says the row is the document's last line and the document does not end in a newline."""
     source, line = row["source_file"], row["source_line"]
@@ -229,10 +207,14 @@ def _row_findings(row: dict, cells: list[str], table: PapersTable, raw: dict[str
             cell=raw["number"])
     if not row["title"]:
         add("title_missing", "error", "the row has no title; fill in the Title cell")
-    if raw["track"] and row["track"] is None:
-        add("track_unknown", "error",
-            f"category {raw['track']!r} is not one of Full, Short, Reproducibility, Industry, Doctoral; "
-            "fix the cell or extend TRACK_KEYWORDS", cell=raw["track"])
+    if row["track_raw"] and row["track"] is None:
+        # A new category is not an error in the row: it is kept with `track` null. What to do is
+        # to teach the configuration the category, so the message names the file and the table.
+        add("track_unknown", config.severity("track_unknown", "warning"),
+            f"category {row['track_raw']!r} is none of the tracks of {config.path} "
+            f"({', '.join(config.track_names)}); the row is kept with track empty. Add it under [tracks] "
+            f"there (e.g. \"{row['track_raw']}\" = [\"{row['track_raw'].casefold()}\"]) or fix the cell",
+            cell=row["track_raw"])
     if not row["authors_raw"]:
         add("authors_missing", "error", "the row has no authors; fill in the authors cell")
     elif not row["_balanced"]:
@@ -246,8 +228,9 @@ def _row_findings(row: dict, cells: list[str], table: PapersTable, raw: dict[str
 
 
 def parse_table_row(cells: list[str], table: PapersTable, source_file: str, line: int,
-                    truncated: bool = False) -> tuple[dict, list[Finding]]:
+                    truncated: bool = False, config: PipelineConfig | None = None) -> tuple[dict, list[Finding]]:
     """One body row as a `papers` record (reconcile fields at their 'unverified' defaults) + findings."""
+    config = config or default_config()
     raw = {role: _cell(cells, table, role) for role in COLUMN_LABELS}
     number = _PAPER_NUMBER.match(clean_inline(raw["number"] or ""))
     authors, balanced = parse_affiliated_authors_lenient(strip_authors_markup(raw["authors"]))
@@ -260,7 +243,7 @@ def parse_table_row(cells: list[str], table: PapersTable, source_file: str, line
         "abstract": abstract or None,
         "link": link,
         "arxiv_id": arxiv_id,
-        "track": normalise_track(track_raw),
+        "track": config.normalise_track(track_raw),
         "track_raw": track_raw,
         "attachment": _text(raw["attachment"]),
         "authors_raw": [{"name": author.name, "affiliation": author.affiliation} for author in authors],
@@ -271,7 +254,7 @@ def parse_table_row(cells: list[str], table: PapersTable, source_file: str, line
         "source_line": line,
         "_balanced": balanced,
     }
-    return row, _row_findings(row, cells, table, raw, truncated)
+    return row, _row_findings(row, cells, table, raw, config, truncated)
 
 
 def strip_authors_markup(cell: str | None) -> str:
@@ -314,13 +297,16 @@ def missing_column_findings(table: PapersTable, source_file: str) -> list[Findin
     ]
 
 
-def parse_papers_table(lines: list[str], table: PapersTable, source_file: str) -> tuple[pl.DataFrame, list[Finding]]:
-    """Every body row of the table as the `papers` dataset, plus the findings on it."""
+def parse_papers_table(lines: list[str], table: PapersTable, source_file: str,
+                       config: PipelineConfig | None = None) -> tuple[pl.DataFrame, list[Finding]]:
+    """Every body row of the table as the `papers` dataset, plus the findings on it (tracks and
+    severities from `config`, the packaged default when None)."""
     rows: list[dict] = []
     found = missing_column_findings(table, source_file)
     for index in table_row_indices(lines, table):
         truncated = index == len(lines) - 1  # no newline after the row: the file stops inside it
-        row, row_found = parse_table_row(row_cells(lines[index], table), table, source_file, index + 1, truncated)
+        row, row_found = parse_table_row(row_cells(lines[index], table), table, source_file, index + 1, truncated,
+                                         config)
         rows.append(row)
         found.extend(row_found)
     found.extend(duplicate_findings(rows))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from pipeline.reconcile.displacement import MIN_SUPPORT
 from pipeline.reconcile.explain import explain_paper
 from pipeline.reconcile.frames import decide_all, findings_frame, paper_authors_frame
 from pipeline.reconcile.links import link_findings
@@ -35,8 +36,10 @@ class ReconcileResult:
     findings: pl.DataFrame
 
 
-def reconcile_authors(papers: pl.DataFrame, paper_notes: pl.DataFrame, program: pl.DataFrame) -> ReconcileResult:
-    """Cross-check every paper's authors cell against the other sources and the table's own structure."""
-    decided = conform("papers", decide_all(papers, paper_notes, program))
+def reconcile_authors(papers: pl.DataFrame, paper_notes: pl.DataFrame, program: pl.DataFrame,
+                      min_support: int = MIN_SUPPORT) -> ReconcileResult:
+    """Cross-check every paper's authors cell against the other sources of its own edition and the
+    table's own structure; `min_support` confirmations make a displacement."""
+    decided = conform("papers", decide_all(papers, paper_notes, program, min_support))
     findings = pl.concat([findings_frame(decided), link_findings(decided)])
     return ReconcileResult(decided, paper_authors_frame(decided), findings)

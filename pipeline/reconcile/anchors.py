@@ -23,6 +23,7 @@ class Anchor:
     """One independent source's authors for one paper; `source` is "file:line" for evidence."""
 
     paper_id: int
+    edition: str | None
     names: tuple[str, ...]
     source: str
     kind: str  # "notes" or "program"
@@ -39,18 +40,23 @@ def _frame_anchors(frame: pl.DataFrame, kind: str, prefix: str) -> list[Anchor]:
         return []
     usable = frame.filter(pl.col("paper_id").is_not_null() & (pl.col("authors").list.len() > 0))
     return [
-        Anchor(int(row["paper_id"]), tuple(n for n in row["authors"] if n and n.strip()),
+        Anchor(int(row["paper_id"]), row["edition"], tuple(n for n in row["authors"] if n and n.strip()),
                f"{prefix}{row['source_file']}:{row['source_line']}", kind)
-        for row in usable.select("paper_id", "authors", "source_file", "source_line").iter_rows(named=True)
+        for row in usable.select("paper_id", "edition", "authors", "source_file", "source_line").iter_rows(named=True)
     ]
 
 
-def collect_anchors(paper_notes: pl.DataFrame, program: pl.DataFrame) -> dict[int, list[Anchor]]:
-    """Anchors by paper_id, best first (see `Anchor.quality`); unlinked entries are skipped."""
-    by_paper: dict[int, list[Anchor]] = {}
+PaperKey = tuple[str | None, int]
+
+
+def collect_anchors(paper_notes: pl.DataFrame, program: pl.DataFrame) -> dict[PaperKey, list[Anchor]]:
+    """Anchors by paper key (edition, paper_id), best first (see `Anchor.quality`); unlinked entries
+    are skipped. An entry's edition is its document's (linking never links across editions), so a
+    source only ever speaks about papers of its own edition."""
+    by_paper: dict[PaperKey, list[Anchor]] = {}
     for anchor in _frame_anchors(paper_notes, "notes", "") + _frame_anchors(program, "program", "program:"):
         if anchor.names:
-            by_paper.setdefault(anchor.paper_id, []).append(anchor)
+            by_paper.setdefault((anchor.edition, anchor.paper_id), []).append(anchor)
     return {pid: sorted(anchors, key=lambda a: a.quality, reverse=True) for pid, anchors in by_paper.items()}
 
 

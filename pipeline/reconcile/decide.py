@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from pipeline.reconcile.affiliation import abstract_orgs, affiliation_verdict, heading_orgs
 from pipeline.reconcile.anchors import Anchor, cross_source_verdict
-from pipeline.reconcile.displacement import Realignment, find_realignments
+from pipeline.reconcile.displacement import MIN_SUPPORT, Realignment, find_realignments
 from pipeline.reconcile.evidence import EvidenceLog
 from pipeline.reconcile.index import SAME_LIST
 from pipeline.reconcile.names import damaged_name, list_similarity, person_score
@@ -226,11 +226,12 @@ def weak_signals(row: int, view: TableView, uncertain: set[int], affiliations) -
     return found
 
 
-def reconcile_table(view: TableView, anchors: dict[int, list[Anchor]]) -> TableDecisions:
-    """Decide every row of one table; `anchors` maps row position to its independent sources, best first."""
+def reconcile_table(view: TableView, anchors: dict[int, list[Anchor]], min_support: int = MIN_SUPPORT) -> TableDecisions:
+    """Decide every row of one table; `anchors` maps row position to its independent sources, best first;
+    `min_support` confirmations make a displacement (the config's [matching] displacement_min_support)."""
     best = {pos: found[0] for pos, found in anchors.items()}
     matches = confirmations(view, best)
-    realignments = find_realignments(matches, len(view.paper_ids))
+    realignments = find_realignments(matches, len(view.paper_ids), min_support)
     chosen, conflicted = choose_sources(view, realignments)
     uncertain = {t for h in realignments for lo, hi in h.uncertain for t in range(lo, hi + 1)} | conflicted
     decided = {row: decide_from_anchor(row, anchor, matches[row], view, chosen) for row, anchor in sorted(best.items())}

@@ -10,6 +10,7 @@ import polars as pl
 from pipeline.reconcile.affiliation import DEPLOYMENT
 from pipeline.reconcile.anchors import collect_anchors
 from pipeline.reconcile.decide import TableDecisions, reconcile_table
+from pipeline.reconcile.displacement import MIN_SUPPORT
 from pipeline.reconcile.index import keyed_names
 from pipeline.reconcile.view import TableView, table_names
 from schemas.contracts import DATASETS, conform, empty_frame
@@ -30,21 +31,23 @@ MESSAGE = {
 }
 
 
-def _organisations(paper_notes: pl.DataFrame) -> dict[int, str]:
+def _organisations(paper_notes: pl.DataFrame) -> dict[tuple[str | None, int], str]:
+    """Notes heading organisation by paper key (edition, paper_id)."""
     if paper_notes.is_empty():
         return {}
     linked = paper_notes.filter(pl.col("paper_id").is_not_null() & pl.col("organisation").is_not_null())
-    return dict(zip(linked["paper_id"].to_list(), linked["organisation"].to_list()))
+    return dict(zip(zip(linked["edition"].to_list(), linked["paper_id"].to_list()), linked["organisation"].to_list()))
 
 
-def table_views(papers: pl.DataFrame, organisations: dict[int, str]) -> Iterator[tuple[pl.DataFrame, TableView]]:
-    """One view per source table (rows in table order), so displacement never spans two documents.
+def table_views(papers: pl.DataFrame, organisations: dict[tuple[str | None, int], str]) -> Iterator[tuple[pl.DataFrame, TableView]]:
+    """One view per source table (rows in table order), so displacement never spans two documents
+    (a document is one edition: no signal crosses editions).
 
     Yields (table, view) one at a time, so only one table's index is alive at once. Only the
     columns a view reads are ordered (a table is then a contiguous slice); abstracts stay in
     `papers`, flagged when they may speak of deployment, and the flagged ones are read per table."""
     deployment = pl.col("abstract").str.contains("(?i)" + DEPLOYMENT.pattern).fill_null(False)
-    ordered = (papers.select("paper_id", "source_file", "source_line", "authors_raw", deployment.alias("_deployment"))
+    ordered = (papers.select("edition", "paper_id", "source_file", "source_line", "authors_raw", deployment.alias("_deployment"))
                .with_row_index("_input_row").sort("source_file", "source_line", "paper_id", nulls_last=True))
     sizes = ordered.group_by("source_file", maintain_order=True).agg(pl.len())["len"].to_list()
     start = 0
@@ -61,8 +64,9 @@ def table_views(papers: pl.DataFrame, organisations: dict[int, str]) -> Iterator
             offset += size
             flagged = table["_deployment"]
             abstracts = papers["abstract"].gather(table["_input_row"].filter(flagged)).to_list()
-            yield table, TableView.build(table, organisations, dict(zip(flagged.arg_true().to_list(), abstracts)),
-                                         table_keyed)
+            edition = table["edition"][0] if table.height else None
+            yield table, TableView.build(table, {pid: org for (ed, pid), org in organisations.items() if ed == edition},
+                                         dict(zip(flagged.arg_true().to_list(), abstracts)), table_keyed)
         start += offset
 
 
@@ -80,7 +84,8 @@ def _batches(sizes: list[int]) -> Iterator[list[int]]:
         yield batch
 
 
-def decide_all(papers: pl.DataFrame, paper_notes: pl.DataFrame, program: pl.DataFrame) -> pl.DataFrame:
+def decide_all(papers: pl.DataFrame, paper_notes: pl.DataFrame, program: pl.DataFrame,
+               min_support: int = MIN_SUPPORT) -> pl.DataFrame:
     """`papers` with author_status / authors / author_evidence filled in, in the input row order.
 
     Tables are decided one at a time and keep only their three result columns; those are put back
@@ -88,8 +93,10 @@ def decide_all(papers: pl.DataFrame, paper_notes: pl.DataFrame, program: pl.Data
     anchors_by_id = collect_anchors(paper_notes, program)
     parts = []
     for table, view in table_views(papers, _organisations(paper_notes)):
-        anchors = {pos: anchors_by_id[pid] for pos, pid in enumerate(view.paper_ids) if pid in anchors_by_id}
-        parts.append(_apply(table, view, reconcile_table(view, anchors)))
+        edition = table["edition"][0] if table.height else None
+        anchors = {pos: anchors_by_id[(edition, pid)] for pos, pid in enumerate(view.paper_ids)
+                   if (edition, pid) in anchors_by_id}
+        parts.append(_apply(table, view, reconcile_table(view, anchors, min_support)))
         del table, view
     if not parts:
         return papers
@@ -119,7 +126,7 @@ def paper_authors_frame(papers: pl.DataFrame) -> pl.DataFrame:
         return empty_frame("paper_authors")
     exploded = (
         papers.select(
-            "paper_id", "author_status",
+            "edition", "paper_id", "author_status",
             pl.when(pl.col("authors").is_not_null()).then(pl.col("authors")).otherwise(pl.col("authors_raw")).alias("author"),
         )
         .filter(pl.col("author").list.len() > 0)
@@ -128,6 +135,12 @@ def paper_authors_frame(papers: pl.DataFrame) -> pl.DataFrame:
         .unnest("author")
     )
     return conform("paper_authors", exploded)
+
+
+def paper_key() -> pl.Expr:
+    """A paper's key as findings spell it: "edition:paper_id" (validation joins key columns the same way)."""
+    return pl.concat_str(pl.col("edition").fill_null("None"), pl.lit(":"),
+                         pl.col("paper_id").cast(pl.String).fill_null("None"))
 
 
 def _json_string(column: str) -> pl.Expr:
@@ -156,7 +169,7 @@ def findings_frame(papers: pl.DataFrame) -> pl.DataFrame:
     one chunk are alive at once."""
     if papers.is_empty():
         return empty_frame("findings")
-    rows = (papers.select("paper_id", "author_status", "title", "author_evidence")
+    rows = (papers.select("edition", "paper_id", "author_status", "title", "author_evidence")
             .filter(pl.col("author_status") != "verified"))
     if rows.is_empty():
         return empty_frame("findings")
@@ -166,8 +179,8 @@ def findings_frame(papers: pl.DataFrame) -> pl.DataFrame:
 
 def _findings_rows(rows: pl.DataFrame) -> pl.DataFrame:
     status = pl.col("author_status")
-    findings = rows.select("paper_id", "author_status", "title", evidence_json(rows)).select(
-        pl.lit("papers").alias("dataset"), pl.col("paper_id").cast(pl.String).fill_null("None").alias("row_key"),
+    findings = rows.select("edition", "paper_id", "author_status", "title", evidence_json(rows)).select(
+        pl.lit("papers").alias("dataset"), paper_key().alias("row_key"),
         pl.concat_str(pl.lit("author_"), status).alias("check"),
         status.replace_strict(SEVERITY, return_dtype=pl.String).alias("severity"),
         pl.concat_str(status.replace_strict(MESSAGE, return_dtype=pl.String), pl.lit(": "), pl.col("title").fill_null("None")).alias("message"),

@@ -17,21 +17,23 @@ MESSAGE_CHUNK = 5_000
 
 
 def link_findings(papers: pl.DataFrame) -> pl.DataFrame:
-    """A warning on every row whose non-empty link also appears on another row.
+    """A warning on every row whose non-empty link also appears on another row of its edition
+    (two editions may list the same paper; that is no sign of a displaced column).
 
     A link shared by g rows gives g findings, each listing the g - 1 other rows, so the text grows
     with g²; each group's list is therefore formatted once (`_GroupText`) and every row's message is
     cut from it, and the evidence (the same for the whole group) is encoded once per group.
     """
-    links = papers.select("paper_id", "link")
+    links = papers.select("edition", "paper_id", "link")
     linked = links.filter(pl.col("link").is_not_null() & (pl.col("link").str.strip_chars() != ""))
-    repeated = linked.filter(pl.col("link").is_duplicated())
+    repeated = linked.filter(pl.struct("edition", "link").is_duplicated())
     if repeated.is_empty():
         return empty_frame("findings")
-    groups = repeated.group_by("link").agg(pl.col("paper_id").sort())
-    texts = {link: _GroupText(link, rows) for link, rows in groups.iter_rows()}
-    number = {link: position for position, link in enumerate(texts)}
-    pids, row_links = repeated["paper_id"].to_list(), repeated["link"].to_list()
+    groups = repeated.group_by("edition", "link").agg(pl.col("paper_id").sort())
+    texts = {(edition, link): _GroupText(link, rows) for edition, link, rows in groups.iter_rows()}
+    number = {group: position for position, group in enumerate(texts)}
+    pids, editions = repeated["paper_id"].to_list(), repeated["edition"].to_list()
+    row_links = list(zip(editions, repeated["link"].to_list()))
     # Each group's evidence is stored once; the rows' cells are views of it (a gather copies no text).
     group_evidence = pl.Series([text.evidence for text in texts.values()], dtype=pl.String)
     evidence = group_evidence.gather(pl.Series([number[link] for link in row_links], dtype=pl.Int64))
@@ -42,7 +44,7 @@ def link_findings(papers: pl.DataFrame) -> pl.DataFrame:
                                                                   row_links[start:start + MESSAGE_CHUNK])], dtype=pl.String)
         for start in range(0, len(pids), MESSAGE_CHUNK)])
     return pl.DataFrame(
-        {"dataset": "papers", "row_key": [str(pid) for pid in pids], "check": "link_recurring", "severity": "warning",
+        {"dataset": "papers", "row_key": [f"{edition}:{pid}" for edition, pid in zip(editions, pids)], "check": "link_recurring", "severity": "warning",
          "message": messages, "evidence": evidence},
         schema=DATASETS["findings"],
     )

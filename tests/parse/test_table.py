@@ -77,10 +77,33 @@ def test_unreadable_paper_number_keeps_the_row_with_null_id():
     assert "paper_number_unparsable" in checks(tables.findings)
 
 
-def test_unknown_category_keeps_raw_value_and_is_an_error():
-    tables = parse_notes(notes_with_table("# | Title | Authors | Category", "**1** | T | A | Demo Track"), "n.md")
-    assert tables.papers.select("track", "track_raw").row(0) == (None, "Demo Track")
-    assert "track_unknown" in checks(tables.findings)
+def test_unknown_category_keeps_the_row_and_warns_naming_the_config_key():
+    tables = parse_notes(notes_with_table("# | Title | Authors | Category", "**1** | T | A | Keynote Track"), "n.md")
+    assert tables.papers.select("track", "track_raw").row(0) == (None, "Keynote Track")
+    unknown = tables.findings.filter(pl.col("check") == "track_unknown").row(0, named=True)
+    assert unknown["severity"] == "warning"
+    assert "[tracks]" in unknown["message"] and "pipeline.toml" in unknown["message"]
+    assert "TRACK_KEYWORDS" not in unknown["message"]
+
+
+def test_common_tracks_of_the_field_are_in_the_default_vocabulary():
+    cells = ["Demo", "Late-Breaking Results", "Posters", "Workshop papers", "Tutorials", "Perspective Papers",
+             "Doctoral Symposium", "Applied Data Science", "Long Papers", "Short Papers", "Reproducibility"]
+    rows = [f"**{n}** | T{n} | A | {cell}" for n, cell in enumerate(cells, 1)]
+    tables = parse_notes(notes_with_table("# | Title | Authors | Category", *rows), "n.md")
+    assert tables.papers["track"].to_list() == ["Demo", "Late-Breaking Results", "Poster", "Workshop", "Tutorial",
+                                                "Perspective", "Doctoral", "Industry", "Full", "Short", "Reproducibility"]
+    assert "track_unknown" not in checks(tables.findings)
+
+
+def test_a_configured_track_is_recognised_without_code_changes(tmp_path):
+    from pipeline.config import load_config
+
+    path = tmp_path / "pipeline.toml"
+    path.write_text('[tracks]\n"Keynote" = ["keynote"]\n"Full" = ["full"]\n', encoding="utf-8")
+    tables = parse_notes(notes_with_table("# | Title | Authors | Category", "**1** | T | A | Keynote Track"), "n.md",
+                         load_config(path))
+    assert tables.papers["track"].to_list() == ["Keynote"]
 
 
 def test_arxiv_id_drops_the_version_that_the_link_keeps():

@@ -17,14 +17,14 @@ from schemas.contracts import DATASETS
 def reference(papers: pl.DataFrame) -> pl.DataFrame:
     """The row-by-row formatting `link_findings` must reproduce."""
     linked = papers.filter(pl.col("link").is_not_null() & (pl.col("link").str.strip_chars() != ""))
-    repeated = linked.filter(pl.col("link").is_duplicated())
-    groups = repeated.group_by("link").agg(pl.col("paper_id").sort())
-    rows_by_link = dict(zip(groups["link"].to_list(), groups["paper_id"].to_list()))
+    repeated = linked.filter(pl.struct("edition", "link").is_duplicated())
+    groups = repeated.group_by("edition", "link").agg(pl.col("paper_id").sort())
+    rows_by_link = {(e, link): ids for e, link, ids in groups.iter_rows()}
     rows = [
-        {"dataset": "papers", "row_key": str(pid), "check": "link_recurring", "severity": "warning",
-         "message": message(link, [p for p in rows_by_link[link] if p != pid]),
-         "evidence": json.dumps({"link": link, "rows": rows_by_link[link]})}
-        for pid, link in repeated.select("paper_id", "link").iter_rows()
+        {"dataset": "papers", "row_key": f"{edition}:{pid}", "check": "link_recurring", "severity": "warning",
+         "message": message(link, [p for p in rows_by_link[edition, link] if p != pid]),
+         "evidence": json.dumps({"link": link, "rows": rows_by_link[edition, link]})}
+        for edition, pid, link in repeated.select("edition", "paper_id", "link").iter_rows()
     ]
     return pl.DataFrame(rows, schema=DATASETS["findings"])
 
@@ -41,9 +41,10 @@ def message(link: str, others: list) -> str:
 def test_messages_equal_formatting_each_row(seed, n):
     rng = random.Random(seed)
     links = ["https://arxiv.org/abs/1", "https://x.org/é\"q", " ", None, "https://b.org/2", "https://c.org/3"]
-    papers = pl.DataFrame({"paper_id": [rng.choice([None, rng.randint(1, 8), i + 10]) for i in range(n)],
+    papers = pl.DataFrame({"edition": [rng.choice(["conf-2024", "conf-2025"]) for _ in range(n)],
+                           "paper_id": [rng.choice([None, rng.randint(1, 8), i + 10]) for i in range(n)],
                            "link": [rng.choice(links) for _ in range(n)]},
-                          schema={"paper_id": pl.Int64, "link": pl.String})
+                          schema={"edition": pl.String, "paper_id": pl.Int64, "link": pl.String})
     out = link_findings(papers)
     expected = reference(papers)
     assert out.to_dicts() == (expected.to_dicts() if expected.height else [])

@@ -127,8 +127,8 @@ def test_one_finding_per_row_that_is_not_verified_with_json_evidence():
     result = run(shown, notes_frame({4: names_of_pairs(truth[3]), 9: names_of_pairs(truth[8])}))
     findings = result.findings.filter(pl.col("check").str.starts_with("author_"))
     assert findings.height == 19
-    assert "9" not in findings["row_key"].to_list()
-    corrected = findings.filter(pl.col("row_key") == "4").row(0, named=True)
+    assert "conf-2025:9" not in findings["row_key"].to_list()
+    corrected = findings.filter(pl.col("row_key") == "conf-2025:4").row(0, named=True)
     assert corrected["check"] == "author_corrected"
     assert json.loads(corrected["evidence"])[0]["signal"] == "cross_source"
 
@@ -137,7 +137,7 @@ def test_recurring_links_are_reported_not_changed():
     papers = papers_frame(people(4)).with_columns(pl.Series("link", ["a", "x", None, "x"]))
     result = reconcile_authors(papers, notes_frame({}), no_program())
     links = result.findings.filter(pl.col("check") == "link_recurring")
-    assert sorted(links["row_key"]) == ["2", "4"]
+    assert sorted(links["row_key"]) == ["conf-2025:2", "conf-2025:4"]
     assert result.papers["link"].to_list() == ["a", "x", None, "x"]
 
 
