@@ -30,7 +30,7 @@ _ZOE = _author("Zoë Müller-Ørsted", None)
 EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
     "papers": [
         {
-            "paper_id": 1, "title": "Café Recommendations with “Curly” Quotes",
+            "edition": "recsys-2025", "paper_id": 1, "title": "Café Recommendations with “Curly” Quotes",
             "abstract": "We recommend coffee — carefully.", "link": "https://arxiv.org/abs/2507.01234",
             "arxiv_id": "2507.01234", "track": "Full", "track_raw": "Full Papers",
             "attachment": None, "authors_raw": [_ADA, _CHEN], "authors": [_ADA, _CHEN],
@@ -39,7 +39,7 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
             "source_file": "notes.md", "source_line": 40,
         },
         {
-            "paper_id": 2, "title": "推荐系统中的大语言模型", "abstract": "A study of LLM recommenders.",
+            "edition": "recsys-2025", "paper_id": 2, "title": "推荐系统中的大语言模型", "abstract": "A study of LLM recommenders.",
             "link": None, "arxiv_id": None, "track": "Short", "track_raw": "Short Papers",
             "attachment": None, "authors_raw": [_author("Zoe Mueller", None)],
             "authors": [_ZOE], "author_status": "corrected",
@@ -47,7 +47,7 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
             "source_file": "notes.md", "source_line": 41,
         },
         {
-            "paper_id": 3, "title": "Emoji Signals 🎉 in Session Data", "abstract": "Emoji help.",
+            "edition": "recsys-2025", "paper_id": 3, "title": "Emoji Signals 🎉 in Session Data", "abstract": "Emoji help.",
             "link": "https://example.org/paper", "arxiv_id": None, "track": "Industry",
             "track_raw": "Industry Talks", "attachment": None, "authors_raw": [_ZOE],
             "authors": None, "author_status": "unverified", "author_evidence": [],
@@ -55,11 +55,11 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
         },
     ],
     "paper_authors": [
-        {"paper_id": 1, "position": 1, "name": "Ada Lovelace", "affiliation": "Analytical Engines Ltd",
+        {"edition": "recsys-2025", "paper_id": 1, "position": 1, "name": "Ada Lovelace", "affiliation": "Analytical Engines Ltd",
          "author_status": "verified"},
-        {"paper_id": 1, "position": 2, "name": "陈小明", "affiliation": "清华大学",
+        {"edition": "recsys-2025", "paper_id": 1, "position": 2, "name": "陈小明", "affiliation": "清华大学",
          "author_status": "verified"},
-        {"paper_id": 2, "position": 1, "name": "Zoë Müller-Ørsted", "affiliation": None,
+        {"edition": "recsys-2025", "paper_id": 2, "position": 1, "name": "Zoë Müller-Ørsted", "affiliation": None,
          "author_status": "corrected"},
     ],
     "paper_notes": [
@@ -70,13 +70,13 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
             "pdf_url": "https://dl.acm.org/doi/pdf/10.1145/3705328.3748000",
             "authors": ["Ada Lovelace", "陈小明"], "abstract_en": "We recommend coffee.",
             "title_zh": "咖啡推荐", "abstract_zh": "我们推荐咖啡。", "comment_zh": "值得一读。",
-            "paper_id": 1, "match_score": 97.0, "source_file": "notes.md", "source_line": 10,
+            "edition": "recsys-2025", "paper_id": 1, "match_score": 97.0, "source_file": "notes.md", "source_line": 10,
         },
         {
             "note_id": "note-2", "session": None, "award": None, "organisation": None,
             "title": "An Unmatched Talk", "doi": None, "pdf_url": None, "authors": None,
             "abstract_en": None, "title_zh": None, "abstract_zh": None, "comment_zh": None,
-            "paper_id": None, "match_score": None, "source_file": "notes.md", "source_line": 20,
+            "edition": "recsys-2025", "paper_id": None, "match_score": None, "source_file": "notes.md", "source_line": 20,
         },
     ],
     "program": [
@@ -86,7 +86,7 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
             "end_time": dt.time(13, 0), "timezone": "GMT+2", "chair": "Zoë Müller-Ørsted",
             "track_code": "RES", "title": "Café Recommendations with “Curly” Quotes",
             "authors": ["Ada Lovelace", "陈小明"], "abstract": "We recommend coffee.",
-            "paper_id": 1, "match_score": 99.0, "source_file": "program.txt", "source_line": 4,
+            "edition": "recsys-2025", "paper_id": 1, "match_score": 99.0, "source_file": "program.txt", "source_line": 4,
         },
     ],
     "text_repairs": [
@@ -96,7 +96,7 @@ EXAMPLE_ROWS: dict[str, list[dict[str, Any]]] = {
          "method": "lost_byte:cp1254", "confidence": 0.62, "alternatives": ["叁会"]},
     ],
     "findings": [
-        {"dataset": "papers", "row_key": "3", "check": "abstract.no_mojibake", "severity": "warning",
+        {"dataset": "papers", "row_key": "recsys-2025:3", "check": "abstract.no_mojibake", "severity": "warning",
          "message": "abstract: still looks like mojibake after repair", "evidence": "Ã©"},
     ],
 }

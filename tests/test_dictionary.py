@@ -65,7 +65,7 @@ def test_every_warning_check_names_a_real_check_marked_warning(name):
 def test_check_names_and_severities_are_the_ones_findings_use():
     broken = {
         "papers": example_frame("papers").with_columns(
-            track=pl.lit("Keynote"), paper_id=pl.lit(0, pl.Int64), link=pl.lit("not a url"),
+            author_status=pl.lit("maybe"), paper_id=pl.lit(0, pl.Int64), link=pl.lit("not a url"),
             title=pl.lit(None, pl.String), abstract=pl.lit("CafÃ© au lait"),
         ),
         "paper_authors": pl.concat([example_frame("paper_authors").head(1)] * 2),

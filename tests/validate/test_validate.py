@@ -32,14 +32,14 @@ def test_valid_frame_passes_whole_with_no_findings():
 
 
 def test_error_check_quarantines_only_the_failing_row_with_its_checks():
-    result = validate_dataset("papers", _papers(p2={"track": "Poster", "title": " "}))
-    assert _quarantined_checks(result) == {2: ["title.not_blank", "track.allowed_values"]}
+    result = validate_dataset("papers", _papers(p2={"author_status": "maybe", "title": " "}))
+    assert _quarantined_checks(result) == {2: ["author_status.allowed_values", "title.not_blank"]}
     assert result.valid["paper_id"].to_list() == [1, 3]
 
 
 def test_quarantined_rows_keep_their_original_values():
-    result = validate_dataset("papers", _papers(p2={"track": "Poster"}))
-    original = _papers(p2={"track": "Poster"}).filter(pl.col("paper_id") == 2)
+    result = validate_dataset("papers", _papers(p2={"edition": "Not A Slug"}))
+    original = _papers(p2={"edition": "Not A Slug"}).filter(pl.col("paper_id") == 2)
     assert result.quarantined.drop("failed_checks").equals(original)
 
 
@@ -47,7 +47,7 @@ def test_mojibake_in_an_abstract_is_a_warning_not_a_quarantine():
     result = validate_dataset("papers", _papers(p3={"abstract": "We study å®˜æ–¹ data."}))
     assert result.quarantined.height == 0
     assert result.findings.select("row_key", "check", "severity").rows() == [
-        ("3", "abstract.no_mojibake", "warning")
+        ("recsys-2025:3", "abstract.no_mojibake", "warning")
     ]
 
 
@@ -56,18 +56,37 @@ def test_mojibake_in_a_title_is_an_error():
     assert _quarantined_checks(result) == {1: ["title.no_mojibake"]}
 
 
-def test_duplicate_paper_ids_quarantine_both_rows_and_name_each():
+def test_duplicate_paper_keys_quarantine_both_rows_and_name_each():
     result = validate_dataset("papers", _papers(p3={"paper_id": 2}))
     assert result.quarantined["paper_id"].to_list() == [2, 2]
-    unique_keys = result.findings.filter(pl.col("check") == "paper_id.unique")["row_key"]
-    assert sorted(unique_keys) == ["2@row1", "2@row2"]
+    unique_keys = result.findings.filter(pl.col("check") == "edition+paper_id.unique")["row_key"]
+    assert sorted(unique_keys) == ["recsys-2025:2@row1", "recsys-2025:2@row2"]
+
+
+def test_the_same_number_in_two_editions_is_two_papers():
+    result = validate_dataset("papers", _papers(p3={"paper_id": 2, "edition": "recsys-2024"}))
+    assert result.quarantined.height == 0
+
+
+def test_an_unknown_track_is_null_and_valid():
+    result = validate_dataset("papers", _papers(p2={"track": None, "track_raw": "Keynote"}))
+    assert result.quarantined.height == 0
+
+
+def test_config_severities_override_the_models(tmp_path):
+    from pipeline.config import load_config
+
+    path = tmp_path / "strict.toml"
+    path.write_text('[tracks]\n"Full" = ["full"]\n[severities]\n"abstract.no_mojibake" = "error"\n', encoding="utf-8")
+    result = validate_dataset("papers", _papers(p3={"abstract": "We study å®˜æ–¹ data."}), load_config(path))
+    assert _quarantined_checks(result) == {3: ["abstract.no_mojibake"]}
 
 
 def test_gap_in_paper_numbering_is_a_warning_on_the_row_after_it():
     result = validate_dataset("papers", _papers(p3={"paper_id": 7}))
     assert result.quarantined.height == 0
     gaps = result.findings.filter(pl.col("check") == "paper_id.contiguous")
-    assert gaps.select("row_key", "severity").rows() == [("7", "warning")]
+    assert gaps.select("row_key", "severity").rows() == [("recsys-2025:7", "warning")]
 
 
 def test_authors_must_be_null_exactly_when_status_is_unresolved():
@@ -105,11 +124,11 @@ def test_bad_doi_and_pdf_url_formats_are_errors_in_notes():
 def test_compound_key_duplicates_are_reported_on_both_key_columns():
     authors = example_frame("paper_authors").with_columns(pl.lit(1).cast(pl.Int64).alias("position"))
     result = validate_dataset("paper_authors", authors)
-    assert "paper_id+position.unique" in result.findings["check"].to_list()
+    assert "edition+paper_id+position.unique" in result.findings["check"].to_list()
 
 
 def test_findings_conform_to_the_findings_contract():
-    result = validate_dataset("papers", _papers(p2={"track": "Poster"}))
+    result = validate_dataset("papers", _papers(p2={"edition": "Not A Slug"}))
     assert result.findings.schema == DATASETS["findings"]
     assert validate_dataset("findings", result.findings).quarantined.height == 0
 
@@ -132,7 +151,7 @@ def test_unknown_dataset_is_a_contract_error():
 
 def test_validate_all_validates_each_dataset_and_findings_combine():
     datasets = {name: example_frame(name) for name in DATASETS}
-    datasets["papers"] = _papers(p2={"track": "Poster"})
+    datasets["papers"] = _papers(p2={"edition": "Not A Slug"})
     results = validate_all(datasets)
     assert set(results) == set(DATASETS)
     assert combined_findings(results)["dataset"].unique().to_list() == ["papers"]
