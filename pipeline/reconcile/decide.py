@@ -59,6 +59,11 @@ class TableDecisions:
 def confirmations(view: TableView, anchors: dict[int, Anchor]) -> dict[int, set[int]]:
     """Title position -> rows whose list names the title's source authors (its own row included)."""
     found = view.index.lookup_many({pos: anchor.names for pos, anchor in anchors.items()})
+    # The blocking keys miss spellings that share no first-last token pair ("E. Epure" for "Elena
+    # Epure"); the title's own row is always compared in full, so such a variant still confirms it.
+    for pos, anchor in anchors.items():
+        if pos not in found.get(pos, {}) and list_similarity(anchor.names, view.names(pos)) >= SAME_LIST:
+            found.setdefault(pos, {})[pos] = 1.0
     return {pos: set(rows) for pos, rows in found.items()}
 
 

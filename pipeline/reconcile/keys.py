@@ -13,7 +13,7 @@ import unicodedata
 
 import polars as pl
 
-from pipeline.reconcile.names import _NON_LETTER
+from pipeline.reconcile.names import _NON_LETTER, SURNAME_FIRST
 
 #: `names._CAMEL` (a lower-case letter followed by an upper-case one) without look-arounds.
 CAMEL_JOIN = r"([a-z])([A-Z])"
@@ -36,7 +36,7 @@ def fold_names(text: pl.Series) -> pl.Series:
 
 def token_text(names: pl.Series) -> pl.Series:
     """`" ".join(names.name_tokens(name))` of every name: camel-case joins split, then folded."""
-    return fold_names(names.str.replace_all(CAMEL_JOIN, "${1} ${2}"))
+    return fold_names(names.str.replace(SURNAME_FIRST, "${2} ${1}").str.replace_all(CAMEL_JOIN, "${1} ${2}"))
 
 
 def person_keys(tokens: pl.Series) -> pl.Series:

@@ -21,6 +21,18 @@ PERSON_MATCH = 0.6
 PARTICLES = frozenset({"mc", "mac", "de", "di", "da", "du", "le", "la", "van", "von", "o", "al", "el"})
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+#: "Last, First" (one comma): the surname-first form some sources use.
+SURNAME_FIRST = r"^\s*([^,]+?)\s*,\s*([^,]+?)\s*$"
+_SURNAME_FIRST = re.compile(SURNAME_FIRST)
+
+
+def given_first(name: str) -> str:
+    """"Epure, Elena V." -> "Elena V. Epure"; a name without exactly one comma is unchanged.
+
+    >>> given_first("Epure, Elena"), given_first("Elena Epure")
+    ('Elena Epure', 'Elena Epure')
+    """
+    return _SURNAME_FIRST.sub(r"\2 \1", name)
 _NON_LETTER = re.compile(r"[^a-z]+")
 
 
@@ -44,7 +56,7 @@ def name_tokens(name: str) -> tuple[str, ...]:
     >>> name_tokens("Ed H. Chi")
     ('ed', 'h', 'chi')
     """
-    return tuple(fold(_CAMEL.sub(" ", name)).split())
+    return tuple(fold(_CAMEL.sub(" ", given_first(name))).split())
 
 
 def squash(name: str) -> str:
