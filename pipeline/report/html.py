@@ -128,11 +128,9 @@ def _header(run: dict[str, Any], report: dict[str, Any]) -> str:
 
 
 def _verdict(head: dict[str, Any]) -> str:
-    if not head["reconciled"] or head["gx_success"] is False:
-        return '<span class="pill bad">attention</span>'
-    if head["rows_quarantined"] or head["errors"]:
-        return '<span class="pill warn">rows held back</span>'
-    return '<span class="pill ok">clean</span>'
+    """The badge `summary.trust` chose, and its one sentence on what may be relied on."""
+    return (f'<span class="pill {_e(head["badge_level"])}">{_e(head["badge"])}</span>'
+            f'<div class="sub reliance">{_e(head["reliance"])}</div>')
 
 
 def _nav() -> str:

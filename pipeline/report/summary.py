@@ -262,7 +262,51 @@ def headline(report: dict[str, Any]) -> dict[str, Any]:
         "errors": report["validation"]["by_severity"]["error"],
         "warnings": report["validation"]["by_severity"]["warning"],
         "gx_success": None if gx is None else gx["success"],
-    }
+    } | trust(report["rows"], report["reconciled"], report["authors"]["by_status"], None if gx is None else gx["success"])
+
+
+#: Author verdicts a downstream user may take as the paper's authors (`authors` holds them).
+TRUSTED_STATUSES = ("verified", "corrected")
+
+
+def trust(rows: dict[str, dict[str, int]], reconciled: bool, by_status: dict[str, int], gx_success: bool | None) -> dict[str, Any]:
+    """The badge (`badge`, `badge_level`: ok / warn / bad) and one sentence saying what a downstream
+    user may and may not rely on. `clean` only when every column can be trusted: counts reconcile,
+    Great Expectations passed, nothing is quarantined and every paper's authors are verified or corrected.
+
+    >>> t = trust({"papers": {"quarantined": 0}}, True, {"verified": 85, "unverified": 85}, True)
+    >>> t["badge"], t["unresolved_authors"]
+    ('authors unresolved: 85 of 170', 85)
+    """
+    papers = sum(by_status.values())
+    unresolved = papers - sum(by_status.get(status, 0) for status in TRUSTED_STATUSES)
+    held = sum(r.get("quarantined", 0) for r in rows.values())
+    if not reconciled or gx_success is False:
+        badge, level = ("counts do not reconcile" if not reconciled else "expectations failed"), "bad"
+    elif gx_success is None:
+        badge, level = "expectations not run", "bad"
+    elif held:
+        badge, level = f"rows held back: {held}", "warn"
+    elif unresolved:
+        badge, level = f"authors unresolved: {unresolved} of {papers}", "warn"
+    else:
+        badge, level = "clean", "ok"
+    may = ["every emitted row passed its contract (types, keys, formats)"] if reconciled and gx_success else []
+    if unresolved == 0 and papers:
+        may.append("every paper's `authors`")
+    may_not = []
+    if not reconciled:
+        may_not.append("the row counts (they do not reconcile: do not publish this run)")
+    if gx_success is False:
+        may_not.append("this run at all until the failed expectations are fixed")
+    if unresolved:
+        may_not.append(f"the authors of {unresolved} of {papers} papers (use `authors` only where author_status is "
+                       "verified or corrected; elsewhere `authors_raw` is the table's unchecked list)")
+    if held:
+        may_not.append(f"completeness: {held} rows are held back in quarantine/")
+    sentence = ("You may rely on " + (" and ".join(may) if may else "nothing yet") + "; "
+                + ("you may not rely on " + "; nor on ".join(may_not) if may_not else "nothing is held back or in doubt") + ".")
+    return {"badge": badge, "badge_level": level, "unresolved_authors": unresolved, "reliance": sentence}
 
 
 def history_entry(report: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ def markdown_summary(report: dict[str, Any]) -> str:
     lines = [
         f"# Data quality report — run `{run['run_id']}`",
         "",
+        f"- **{head['badge']}**: {head['reliance']}",
         f"- finished: {run['finished_at']} ({run['total_seconds']:g} s)",
         f"- rows: **{head['rows_emitted']} emitted**, **{head['rows_quarantined']} quarantined**"
         f" — {'reconciled' if head['reconciled'] else '**NOT reconciled**'}",
@@ -49,7 +50,9 @@ def render_summary(report: dict[str, Any]) -> Group:
     head, run = report["headline"], report["run"]
     title = Text.assemble(("Run ", "bold"), (str(run["run_id"]), "bold cyan"),
                           f"  finished {run['finished_at']}")
+    colour = {"ok": "bold green", "warn": "bold yellow", "bad": "bold red"}.get(head.get("badge_level"), "bold")
     facts = Text.assemble(
+        (head.get("badge", ""), colour), "  ", head.get("reliance", ""), "\n",
         ("rows ", "dim"), (f"{head['rows_emitted']} emitted", "bold green"), " · ",
         (f"{head['rows_quarantined']} quarantined", "bold yellow" if head["rows_quarantined"]
          else "green"), " · ",

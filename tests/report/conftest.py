@@ -27,7 +27,7 @@ def _paper(paper_id: int) -> dict:
     if status == "verified":
         evidence = [{"signal": "notes_match", "detail": "same authors", "source": "notes.md:9"}]
     return {
-        "paper_id": paper_id, "title": f"Recommending Things, Part {paper_id}",
+        "edition": "recsys-2025", "paper_id": paper_id, "title": f"Recommending Things, Part {paper_id}",
         "abstract": "We study recommendations.", "link": f"https://arxiv.org/abs/2507.{paper_id:05d}",
         "arxiv_id": f"2507.{paper_id:05d}", "track": "Full", "track_raw": "Full Papers",
         "attachment": None, "authors_raw": raw,
@@ -53,7 +53,7 @@ def run_inputs(tmp_path: Path) -> dict:
     papers = pl.DataFrame([_paper(i) for i in range(1, 41)], schema=DATASETS["papers"],
                           orient="row")
     papers = papers.with_columns(
-        pl.when(pl.col("paper_id") == 7).then(pl.lit("Poster")).otherwise("track").alias("track"),
+        pl.when(pl.col("paper_id") == 7).then(pl.lit("RecSys 2025")).otherwise("edition").alias("edition"),
         pl.when(pl.col("paper_id") == 11).then(pl.lit("We study å®˜æ–¹ things."))
         .otherwise("abstract").alias("abstract"),
     )
@@ -63,7 +63,7 @@ def run_inputs(tmp_path: Path) -> dict:
     gx = {"success": False, "data_docs_index": str(out_dir / "gx" / "index.html"),
           "datasets": {"papers": {"success": False, "evaluated": 18, "failed": 1,
                                   "failed_expectations": [{"expectation":
-                                      "expect_column_values_to_be_in_set", "column": "track"}]},
+                                      "expect_column_values_to_match_regex", "column": "edition"}]},
                        "text_repairs": {"success": True, "evaluated": 13, "failed": 0,
                                         "failed_expectations": []}}}
     run = {
