@@ -149,3 +149,123 @@ def make_drop(scenario: str, n: int = 200, anchor_share: float = 0.2, seed: int 
     else:
         raise ValueError(f"unknown scenario {scenario!r}; expected one of {SCENARIOS}")
     return build_drop(truth, shown, anchor_share, rng, damaged)
+
+
+# --- Whole drops as documents (issue 14): editions, categories, name variants, program pages. ---
+
+DROP_SCENARIOS = ("two_editions", "new_category", "name_variants", "block_rotation", "block_rotation+program")
+#: Categories a table writes: known to the default config, and two it does not know.
+CATEGORIES = ("Full Papers", "Short Papers", "Demo", "Late-Breaking Results", "Posters", "Keynote", "Panel")
+
+
+@dataclass(frozen=True)
+class DocumentDrop:
+    """Raw documents (name -> text) and the truth: (edition, paper_id) -> true authors, and which
+    (edition, paper_id) rows show a list that is not theirs."""
+
+    documents: dict[str, str]
+    truth: dict[tuple[str, int], list[dict]]
+    bad: frozenset[tuple[str, int]]
+
+
+def _title(rng: random.Random) -> str:
+    return " ".join(_word(rng, rng.randint(2, 3)) for _ in range(rng.randint(4, 6)))
+
+
+def variant_spelling(name: str, rng: random.Random) -> str:
+    """How another source may spell a name: given name as an initial, middle initial dropped,
+    accents stripped, or a hyphenated given name written without its hyphen."""
+    given, _, family = name.rpartition(" ")
+    given_parts = [p for p in given.split() if not p.endswith(".")]
+    choice = rng.randrange(4)
+    if choice == 0:
+        return f"{given_parts[0][0]}. {family}"
+    if choice == 1:
+        return f"{' '.join(given_parts)} {family}"
+    if choice == 2:
+        return name.replace("á", "a")
+    return name.replace("-", " " if rng.random() < 0.5 else "")
+
+
+def _hyphenate(lists: list[list[dict]], rng: random.Random) -> list[list[dict]]:
+    """A third of given names become hyphenated ("Kari" -> "Ka-ri"), so the no-hyphen variant is tested."""
+    out = []
+    for authors in lists:
+        row = []
+        for a in authors:
+            given, _, family = a["name"].partition(" ")
+            if len(given) >= 4 and rng.random() < 0.33:
+                given = given[:2] + "-" + given[2:].lower()
+            row.append({**a, "name": f"{given} {family}"})
+        out.append(row)
+    return out
+
+
+def write_up_text(conference: str, titles: list[str], shown: list[list[dict]], tracks: list[str],
+                  notes: dict[int, list[str]]) -> str:
+    """A write-up titled `conference`: '*by*' write-ups for `notes` (row -> names) and the table."""
+    sections = [line for row, names in sorted(notes.items())
+                for line in (f"### {titles[row]}", "*by " + ", ".join(names) + "*", "")]
+    rows = [f"| **{i + 1}** | {titles[i]} | We study {titles[i].lower()}. | " + ", ".join(f"{a['name']} ({a['affiliation']})" for a in shown[i])
+            + f" | {tracks[i]} |" for i in range(len(titles))]
+    return "\n".join([f"# Notes from {conference}", "", "## Paper Session 1", "", *sections,
+                      "| # | Title | Abstract | Authors | Category |", "|---|---|---|---|---|", *rows, ""])
+
+
+def program_text(conference: str, titles: list[str], entries: dict[int, list[str]]) -> str:
+    """A scraped program page naming `conference`, one entry per row of `entries` (glued abstract)."""
+    lines = ["Session 1: Synthetic Session", "Date: Wednesday September 24, 11:30–13:00 (GMT+2)", conference, ""]
+    for row, names in sorted(entries.items()):
+        lines += [f"- RES{titles[row]}", "by " + ", ".join(names) + "We study synthetic things at length."]
+    return "\n".join(lines + [""])
+
+
+def _edition_drop(rng: random.Random, n: int, conference: str, edition: str, stem: str, *, anchor_share: float,
+                  rotate: bool = False, variants: bool = False, categories: bool = False,
+                  program_share: float = 0.0) -> tuple[dict[str, str], dict, set]:
+    truth = true_lists(n, rng)
+    if variants:
+        truth = _hyphenate(truth, rng)
+    shown = truth
+    if rotate:
+        length = max(4, n // 4)
+        shown = rotate_block(truth, rng.randint(0, n - length), length, rng.randint(1, length - 1))
+    titles = [_title(rng) for _ in range(n)]
+    tracks = [rng.choice(CATEGORIES) if categories else rng.choice(CATEGORIES[:2]) for _ in range(n)]
+    rows = list(range(n))
+    anchored = sorted(rng.sample(rows, int(n * anchor_share)))
+    spell = (lambda a: variant_spelling(a["name"], rng)) if variants else (lambda a: _anchor_spelling(a["name"]))
+    notes = {row: [spell(a) for a in truth[row]] for row in anchored}
+    documents = {f"{stem}_notes.md": write_up_text(conference, titles, shown, tracks, notes)}
+    if program_share:
+        on_program = sorted(rng.sample([r for r in rows if r not in notes], int(n * program_share)))
+        documents[f"{stem}_program.txt"] = program_text(conference, titles, {r: [a["name"] for a in truth[r]] for r in on_program})
+    key_truth = {(edition, i + 1): truth[i] for i in rows}
+    bad = {(edition, i + 1) for i in rows if [a["name"] for a in shown[i]] != [a["name"] for a in truth[i]]}
+    return documents, key_truth, bad
+
+
+def make_document_drop(scenario: str, n: int = 120, seed: int = 7) -> DocumentDrop:
+    """One drop of documents for `scenario` (see DROP_SCENARIOS); nothing is fixed to a row or a seed."""
+    rng = random.Random(seed)
+    year = 2020 + rng.randint(0, 5)
+    parts = []
+    if scenario == "two_editions":
+        parts.append(_edition_drop(rng, n, f"RecSys {year}", f"recsys-{year}", f"recsys{year}", anchor_share=0.2))
+        parts.append(_edition_drop(rng, n, f"RecSys {year + 1}", f"recsys-{year + 1}", f"recsys{year + 1}",
+                                   anchor_share=0.2, rotate=True))
+    elif scenario == "new_category":
+        parts.append(_edition_drop(rng, n, f"RecSys {year}", f"recsys-{year}", "drop", anchor_share=0.2, categories=True))
+    elif scenario == "name_variants":
+        parts.append(_edition_drop(rng, n, f"RecSys {year}", f"recsys-{year}", "drop", anchor_share=0.3, variants=True))
+    elif scenario in ("block_rotation", "block_rotation+program"):
+        parts.append(_edition_drop(rng, n, f"RecSys {year}", f"recsys-{year}", "drop", anchor_share=0.2, rotate=True,
+                                   program_share=0.2 if scenario.endswith("program") else 0.0))
+    else:
+        raise ValueError(f"unknown scenario {scenario!r}; expected one of {DROP_SCENARIOS}")
+    documents, truth, bad = {}, {}, set()
+    for docs, key_truth, key_bad in parts:
+        documents |= docs
+        truth |= key_truth
+        bad |= key_bad
+    return DocumentDrop(documents, truth, frozenset(bad))
