@@ -74,5 +74,5 @@ class ConfigError(PipelineError):
     def __init__(self, path: str | Path, key: str | None, reason: str) -> None:
         self.path = str(path)
         self.key = key
-        where = f"{self.path} [{key}]" if key else self.path
+        where = f"{self.path}, key {key}" if key else self.path
         super().__init__(f"{where}: {reason}")

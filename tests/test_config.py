@@ -1,0 +1,61 @@
+"""The configuration file: found by default, overridden by --config, validated with errors naming file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.config import DEFAULT_CONFIG, find_config, load_config
+from pipeline.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "my.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_packaged_default_ships_the_common_tracks():
+    config = load_config(DEFAULT_CONFIG)
+    assert {"Full", "Short", "Reproducibility", "Industry", "Demo", "Late-Breaking Results", "Poster", "Workshop",
+            "Tutorial", "Perspective", "Doctoral"} <= set(config.track_names)
+    assert config.repair_config().codepages == config.codepages
+
+
+def test_a_local_pipeline_toml_wins_over_the_default_and_an_explicit_path_over_both(tmp_path):
+    assert find_config(None, tmp_path) == DEFAULT_CONFIG
+    (tmp_path / "pipeline.toml").write_text('[tracks]\n"Full" = ["full"]\n', encoding="utf-8")
+    assert find_config(None, tmp_path) == tmp_path / "pipeline.toml"
+    assert find_config(tmp_path / "other.toml", tmp_path) == tmp_path / "other.toml"
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ('[tracks]\n"Full" = "full"\n', "tracks.Full"),
+    ('[tracks]\n"Full" = ["full"]\n[severities]\n"track_unknown" = "fatal"\n', "severities.track_unknown"),
+    ('[tracks]\n"Full" = ["full"]\n[matching]\ntitle_min_score = 140\n', "matching.title_min_score"),
+    ('[tracks]\n"Full" = ["full"]\n[matching]\ntitle_score = 90\n', "matching.title_score"),
+    ('[tracks]\n"Full" = ["full"]\n[repair]\ncodepages = ["cp9999"]\n', "repair.codepages"),
+    ('[tracks]\n"Full" = ["full"]\n[colours]\nx = 1\n', "colours"),
+    ('[tracks]\n', "tracks"),
+])
+def test_a_bad_value_names_the_file_and_the_key(tmp_path, text, key):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(path) in str(error.value) and f"key {key}:" in str(error.value)
+
+
+def test_broken_toml_names_the_file(tmp_path):
+    path = write(tmp_path, "[tracks\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path)
+
+
+def test_run_with_a_bad_config_exits_2_before_touching_the_output(tmp_path):
+    path = write(tmp_path, '[tracks]\n"Full" = 3\n')
+    result = CliRunner().invoke(app, ["run", "--config", str(path), "--output", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "tracks.Full" in result.output
+    assert not (tmp_path / "out").exists()
