@@ -106,8 +106,8 @@ def test_two_drops_keep_the_first_document_and_say_what_differs():
     datasets, results = run_stages(CORPUS / "two_drops")
     duplicates = datasets["findings"].filter(pl.col("check") == "duplicate_paper_id")
     by_key = {key: json.loads(evidence) for key, evidence in duplicates.select("row_key", "evidence").iter_rows()}
-    assert by_key["3"]["differs"] == ["title"] and by_key["1"]["differs"] == []
-    assert "with the same content" in duplicates.filter(pl.col("row_key") == "1")["message"][0]
+    assert by_key["recsys-2025:3"]["differs"] == ["title"] and by_key["recsys-2025:1"]["differs"] == []
+    assert "with the same content" in duplicates.filter(pl.col("row_key") == "recsys-2025:1")["message"][0]
     valid = results["papers"].valid
     assert set(valid.filter(pl.col("paper_id") <= 8)["source_file"]) == {"notes_a.md"}
     assert valid.filter(pl.col("paper_id") > 8)["source_file"].to_list() == ["notes_b.md", "notes_b.md"]
@@ -253,8 +253,9 @@ def test_huge_file_is_refused_before_reading_so_memory_stays_bounded(tmp_path: P
     baseline, _ = _peak_rss_mib(small)
     peak, outcomes = _peak_rss_mib(huge)
     assert outcomes[1] == "parsed"
-    assert outcomes[0] == (f"{huge / 'huge_notes.md'}: is {size / 2**20:.0f} MiB, over the 16 MiB limit for one "
-                           "document (not read); split it into smaller documents or remove it from the drop")
+    assert outcomes[0] == (f"{huge / 'huge_notes.md'}: is {size / 2**20:.1f} MiB, over the 16.0 MiB limit for one "
+                           "document (not read); split it into smaller documents, remove it from the drop, or raise "
+                           "[ingest] max_document_bytes in the configuration")
     # Reading the file at all would cost >= 300 MiB (its bytes) plus as much again (its text); the
     # margin of 50 MiB covers allocator noise between two runs of the same small parse.
     assert peak - baseline < 50, f"peak RSS {peak} MiB vs {baseline} MiB without the huge file"

@@ -99,10 +99,13 @@ def build() -> dict[str, dict]:
     updated[2] = PaperRow(rows[2].number, rows[2].title + " (Extended)", rows[2].abstract, rows[2].link,
                           rows[2].authors, rows[2].track_cell)
     second = notes_document(updated + good_rows(2, start=len(rows) + 1, seed=11), write_ups=0)
-    case("two_drops", {"notes_a.md": good, "notes_b.md": second},
+    # Both copies name one edition (a paper is edition + number): the same write-up dropped twice.
+    same_edition = "# Overview of RecSys 2025"
+    second = second.replace("# Overview", same_edition, 1)
+    case("two_drops", {"notes_a.md": good.replace("# Overview", same_edition, 1), "notes_b.md": second},
          stage="assemble", check="duplicate_paper_id", file="notes_b.md", line=line_of(second, "**3** |"),
          quarantined=len(rows), emitted=len(rows) + 2,
-         message=f"paper number 3 is also used by notes_a.md:{line_of(good, '**3** |')} and differs in title")
+         message=f"paper 3 of edition 'recsys-2025' is also in notes_a.md:{line_of(good, '**3** |')} and differs in title")
     (HERE / "cases.json").write_text(json.dumps(cases, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return cases
 
