@@ -47,7 +47,10 @@ def prepare_prefect_environment() -> None:
 
 
 def fail(error: PipelineError | RunInterrupted) -> None:
-    errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    from rich.markup import escape
+
+    # escaped: messages name config keys in brackets ("[ingest] max_document_bytes"), not markup
+    errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
     raise typer.Exit(error.exit_code)
 
 
