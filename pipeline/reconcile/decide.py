@@ -92,6 +92,35 @@ def choose_sources(view: TableView, realignments: Sequence[Realignment]) -> tupl
     return chosen, conflicted
 
 
+def confined_uncertainty(view: TableView, realignments: Sequence[Realignment], matches: dict[int, set[int]],
+                         chosen: dict[int, tuple[int, Realignment]]) -> set[int]:
+    """Titles between a displacement's last confirmation and a contradicting source, where the shift
+    may or may not still hold, cut where the evidence shows the pattern has ended.
+
+    Walking out of the supported run, the first title whose would-be list (row title - delta) is
+    already the confirmed or chosen list of another title cannot take it: a displacement is
+    contiguous, so that title and every one beyond it are outside the block and keep their own
+    verdict (a rotation inside a block ends exactly there)."""
+    group_of = view.recurrence.group_of
+    size = len(view.paper_ids)
+    owner: dict[int, int] = {}
+    for title, rows in matches.items():
+        for row in rows:
+            owner.setdefault(group_of[row], title)
+    for title, (source, _) in chosen.items():
+        owner.setdefault(group_of[source], title)
+    found: set[int] = set()
+    for hypothesis in realignments:
+        for lo, hi in hypothesis.uncertain:
+            outward = range(hi, lo - 1, -1) if hi < hypothesis.supporters[0] else range(lo, hi + 1)
+            for title in outward:
+                source = title - hypothesis.delta
+                if 0 <= source < size and owner.get(group_of[source], title) != title:
+                    break
+                found.add(title)
+    return found
+
+
 def _describe(h: Realignment, view: TableView) -> str:
     shown = [str(view.paper_ids[t]) for t in h.supporters[:12]]
     ids = shown + ([f"and {len(h.supporters) - len(shown)} more"] if len(h.supporters) > len(shown) else [])
@@ -238,7 +267,7 @@ def reconcile_table(view: TableView, anchors: dict[int, list[Anchor]], min_suppo
     matches = confirmations(view, best)
     realignments = find_realignments(matches, len(view.paper_ids), min_support)
     chosen, conflicted = choose_sources(view, realignments)
-    uncertain = {t for h in realignments for lo, hi in h.uncertain for t in range(lo, hi + 1)} | conflicted
+    uncertain = confined_uncertainty(view, realignments, matches, chosen) | conflicted
     decided = {row: decide_from_anchor(row, anchor, matches[row], view, chosen) for row, anchor in sorted(best.items())}
     table = _Table(view, anchors, decided, chosen, uncertain, _claims(view, decided, chosen))
     result = TableDecisions([], [], [], EvidenceLog())
