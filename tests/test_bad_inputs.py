@@ -286,8 +286,14 @@ def test_flow_on_two_drops_succeeds_and_reconciles_every_dataset(two_drops_run):
     assert (row_counts["papers"]["emitted"], row_counts["papers"]["quarantined"]) == (10, 8)
     assert row_counts["paper_authors"]["quarantined"] == 0  # the later copies never reached detection
     findings = pl.read_parquet(root / "output" / "findings.parquet")
-    duplicate = findings.filter((pl.col("check") == "duplicate_paper_id") & (pl.col("row_key") == "3"))
-    assert "notes_b.md:17: paper number 3 is also used by notes_a.md:35 and differs in title" in duplicate["message"][0]
+    duplicate = findings.filter((pl.col("check") == "duplicate_paper_id") & (pl.col("row_key") == "recsys-2025:3"))
+    assert ("notes_b.md:17: paper 3 of edition 'recsys-2025' is also in notes_a.md:35 and differs in title"
+            in duplicate["message"][0])
+    # every dataset has its quarantine file, typed, empty or not
+    for name in ("papers", "paper_authors", "paper_notes", "program", "text_repairs", "findings"):
+        held = pl.read_parquet(root / "output" / "quarantine" / f"{name}.parquet")
+        assert "failed_checks" in held.columns
+    assert pl.read_parquet(root / "output" / "quarantine" / "program.parquet").height == 0
 
 
 def test_flow_on_unusable_drop_exits_2_without_traceback_and_keeps_previous_output(two_drops_run, tmp_path: Path):

@@ -36,4 +36,4 @@ def explain_paper(papers: pl.DataFrame, paper_id: int, edition: str | None = Non
     evidence = Table("signal", "detail", "source", title="evidence", expand=True)
     for item in row.get("author_evidence") or []:
         evidence.add_row(item["signal"], item["detail"], item["source"])
-    return Panel(Group(header, authors, evidence), title=f"paper {key}")
+    return Panel(Group(header, authors, evidence), title=f"paper {paper_id} of {row.get('edition')}")
