@@ -39,7 +39,7 @@ class RepairedDocument:
     repairs: int
 
     def read_text(self) -> str:
-        return (self.folder / REPAIRED_TEXT).read_text(encoding="utf-8")
+        return (self.folder / parts.REPAIRED_TEXT).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,7 @@ class ParsedDocument:
 
     @property
     def text_path(self) -> Path:
-        return self.folder / REPAIRED_TEXT
-
-
-#: File names inside a document's part folder.
-REPAIRED_TEXT, REPAIR_MARKER, PARSE_MARKER = "text.txt", "repair.json", "parse.json"
+        return self.folder / parts.REPAIRED_TEXT
 
 
 def read_drop(raw_dir: Path) -> tuple[list[RawFile], pl.DataFrame]:
@@ -87,10 +83,10 @@ def repair_document(document: RawFile | RawDocument, work_dir: Path) -> Repaired
     raw = document.read() if isinstance(document, RawFile) else document
     result: RepairResult = repair_text(raw.text, source_file=raw.name)
     folder = parts.document_folder(work_dir, raw.name, raw.sha256)
-    written = [folder / REPAIRED_TEXT, parts.part_path(folder, "text_repairs")]
+    written = [folder / parts.REPAIRED_TEXT, parts.part_path(folder, "text_repairs")]
     parts.write_text(result.text, written[0])
     parts.write_part(repairs_frame(result.repairs), written[1])
-    parts.write_marker(folder / REPAIR_MARKER, {"repairs": len(result.repairs)}, written)
+    parts.write_marker(folder / parts.REPAIR_MARKER, {"repairs": len(result.repairs)}, written)
     return RepairedDocument(raw.name, raw.sha256, raw.size, folder, len(result.repairs))
 
 
@@ -108,7 +104,7 @@ def parse_document(document: RepairedDocument) -> ParsedDocument:
     for name, frame in tables.items():
         parts.write_part(frame, parts.part_path(document.folder, name))
     rows = {name: frame.height for name, frame in tables.items()} | {"text_repairs": document.repairs}
-    parts.write_marker(document.folder / PARSE_MARKER, {"kind": kind.value if kind else None, "rows": rows},
+    parts.write_marker(document.folder / parts.PARSE_MARKER, {"kind": kind.value if kind else None, "rows": rows},
                        [parts.part_path(document.folder, name) for name in tables])
     return ParsedDocument(document.name, document.sha256, document.size, kind.value if kind else None,
                           document.folder, rows)
@@ -184,12 +180,17 @@ def combine_documents(parsed: list[ParsedDocument], extra_findings: pl.DataFrame
     document is usable (see `require_usable_document`).
     """
     require_usable_document(parsed, extra_findings)
-    combined = {}
-    for name in PARSED_DATASETS:
-        frames = [doc.table(name) for doc in parsed if name in doc.rows]
-        if name == "findings" and extra_findings is not None:
-            frames.append(extra_findings)
-        combined[name] = pl.concat(frames, how="vertical") if frames else empty_frame(name)
+    tables = {name: [doc.table(name) for doc in parsed if name in doc.rows] for name in PARSED_DATASETS}
+    if extra_findings is not None:
+        tables["findings"].append(extra_findings)
+    return combine_tables(tables)
+
+
+def combine_tables(tables: dict[str, list[pl.DataFrame]]) -> dict[str, pl.DataFrame]:
+    """Each dataset's per-document frames concatenated (in document order), paper numbers that two
+    documents share flagged, and notes and program entries linked to papers by title."""
+    combined = {name: pl.concat(tables[name], how="vertical") if tables.get(name) else empty_frame(name)
+                for name in PARSED_DATASETS}
     combined["findings"] = pl.concat([combined["findings"], cross_document_duplicates(combined["papers"])])
     combined["paper_notes"] = link_to_papers(combined["paper_notes"], combined["papers"])
     combined["program"] = link_to_papers(combined["program"], combined["papers"])
