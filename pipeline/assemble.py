@@ -1,4 +1,4 @@
-"""Assemble: turn per-document tables into the run's datasets, and account for every row.
+"""Assemble: turn per-document tables into the run's datasets, holding back the rows the parser rejected.
 
 Documents are repaired and parsed independently (so they can be mapped in parallel); this module is
 the join point before detection. It stays a set of plain functions over frames: the flow, the CLI
@@ -15,6 +15,7 @@ import polars as pl
 
 from pipeline.encoding import RepairResult, repair_text, repairs_frame
 from pipeline import parts
+from pipeline.accounting import FAILED_CHECKS, with_held_back
 from pipeline.ingest import RawDocument, RawFile, list_raw_files, read_document
 from pipeline.errors import RawInputError
 from pipeline.parse import DocumentKind, detect_kind, link_to_papers, parse_notes, parse_program
@@ -204,7 +205,6 @@ def repair_log_parts(parsed: list[ParsedDocument]) -> list[Path]:
 
 #: Column whose value a parse finding's `row_key` holds, for datasets whose key is always set.
 ROW_ID_COLUMNS = {"paper_notes": "note_id", "program": "entry_id"}
-FAILED_CHECKS = "failed_checks"
 
 
 def _error_locations(findings: pl.DataFrame, dataset: str) -> dict[tuple[str, int] | str, list[str]]:
@@ -265,7 +265,7 @@ def validate_datasets(datasets: dict[str, pl.DataFrame], held: dict[str, pl.Data
 
     The flow holds rows back *before* detection (`hold_back_rejected_rows` right after
     `combine_documents`), so that a later document's copy of paper 3 never reaches `paper_authors`,
-    and passes them here as `held`. Returns {dataset: ValidationResult}; `read_datasets(datasets,
+    and passes them here as `held`. Returns {dataset: ValidationResult}; `accounting.rows_read(datasets,
     held)` gives the matching rows read, so rows read = valid + quarantined holds per dataset.
     """
     from pipeline.validate import ValidationResult, validate_all
@@ -273,28 +273,6 @@ def validate_datasets(datasets: dict[str, pl.DataFrame], held: dict[str, pl.Data
     results = validate_all(datasets)
     for name, rows in held.items():
         result = results[name]
-        quarantined = pl.concat([result.quarantined, rows.select(result.quarantined.columns)], how="vertical") \
-            if result.quarantined.height else rows
-        results[name] = ValidationResult(valid=result.valid, quarantined=quarantined, findings=result.findings)
+        results[name] = ValidationResult(valid=result.valid, quarantined=with_held_back(result.quarantined, rows),
+                                         findings=result.findings)
     return results
-
-
-def read_datasets(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """The rows read per dataset: what went through detection plus what was held back before it."""
-    return datasets | {name: pl.concat([datasets[name], rows.drop(FAILED_CHECKS).select(datasets[name].columns)])
-                       for name, rows in held.items()}
-
-
-def row_counts(read: dict[str, pl.DataFrame], emitted: dict[str, pl.DataFrame], quarantined: dict[str, pl.DataFrame]) -> dict[str, dict[str, int]]:
-    """Per dataset: rows read, emitted and quarantined, and whether they reconcile."""
-    counts = {}
-    for name, frame in read.items():
-        emitted_rows = emitted[name].height
-        quarantined_rows = quarantined[name].height if name in quarantined else 0
-        counts[name] = {
-            "read": frame.height,
-            "emitted": emitted_rows,
-            "quarantined": quarantined_rows,
-            "reconciled": frame.height == emitted_rows + quarantined_rows,
-        }
-    return counts

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from pipeline import assemble, emit
+from pipeline.accounting import row_counts
 from schemas.contracts import DATASETS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -46,12 +47,7 @@ def run_record(run_id: str, started_at: datetime, parsed: list[assemble.ParsedDo
                valid: dict[str, pl.DataFrame], quarantined: dict[str, pl.DataFrame], timings: dict[str, float],
                streamed: dict[str, StreamedResult] | None = None) -> dict[str, Any]:
     """What the report and the manifest say about the run itself, with the per-dataset reconciliation."""
-    rows = assemble.row_counts(read, valid, quarantined)
-    for name, result in (streamed or {}).items():
-        held = result.quarantined.height
-        rows[name] = {"read": result.read, "emitted": result.valid, "quarantined": held,
-                      "reconciled": result.read == result.valid + held}
-    rows = {name: rows[name] for name in DATASETS if name in rows}  # the contract's order
+    rows = row_counts(read, valid, quarantined, streamed, order=tuple(DATASETS))  # the contract's order
     return {
         "run_id": run_id,
         "started_at": started_at.isoformat(timespec="seconds"),

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
-from pipeline import assemble, dictionary, emit, parts
+from pipeline import accounting, assemble, dictionary, emit, parts
 from pipeline.emit import publish
 from pipeline.manifest import build_manifest, code_version, new_run_id, read_history, run_record, write_manifest_and_history
 from pipeline.ingest import RawFile
@@ -53,7 +53,7 @@ def validate_repair_log(log_parts: list[Path], path: Path, metadata: dict[bytes,
     dataset when it holds within each batch of whole documents; one batch in memory at a time is enough.
     """
     from pipeline.emit import ROW_GROUP_ROWS, parquet_writer
-    from pipeline.validate import FAILED_CHECKS, validate_dataset
+    from pipeline.validate import validate_dataset
 
     dataset = parts.STREAMED_DATASET
     read = valid = 0
@@ -70,7 +70,7 @@ def validate_repair_log(log_parts: list[Path], path: Path, metadata: dict[bytes,
                 quarantined.append(result.quarantined)
             if result.findings.height:
                 findings.append(result.findings)
-    empty_quarantine = empty_frame(dataset).with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(FAILED_CHECKS)).clear()
+    empty_quarantine = empty_frame(dataset).with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(accounting.FAILED_CHECKS)).clear()
     return StreamedResult(
         read=read, valid=valid, path=path,
         quarantined=pl.concat(quarantined) if quarantined else empty_quarantine,
@@ -108,8 +108,7 @@ def validate(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame],
                              + [result.findings for result in streamed.values()], how="vertical")
     valid = {name: result.valid for name, result in results.items()}
     valid["findings"] = pl.concat([valid["findings"], new_findings], how="vertical")
-    read = assemble.read_datasets(datasets, held)
-    read["findings"] = pl.concat([datasets["findings"], new_findings], how="vertical")
+    read = accounting.rows_read(datasets, held, new_findings)
     quarantined = {name: result.quarantined for name, result in results.items()}
     quarantined |= {name: result.quarantined for name, result in streamed.items()}
     return read, valid, quarantined

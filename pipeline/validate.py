@@ -22,6 +22,7 @@ import pandera.errors as pa_errors
 import pandera.polars as pa
 import polars as pl
 
+from pipeline.accounting import FAILED_CHECKS
 from pipeline.errors import ContractError
 from schemas import DATASETS, MODELS
 from schemas.checks import looks_like_mojibake  # re-exported: one predicate, one home
@@ -36,7 +37,6 @@ __all__ = [
     "validate_dataset",
 ]
 
-FAILED_CHECKS = "failed_checks"
 _EVIDENCE_CHARS = 200
 # Pandera's names for its built-in checks, renamed to the rule vocabulary of RULE_MESSAGES.
 _BUILTIN_RULES = {
