@@ -20,7 +20,7 @@ from typing import NamedTuple
 import polars as pl
 
 from pipeline.errors import RawInputError
-from pipeline.parse.findings import Finding, findings_frame
+from pipeline.findings import Finding, findings_frame
 from pipeline.parse.kinds import DocumentKind, detect_kind
 from pipeline.parse.linking import DEFAULT_MIN_SCORE, link_to_papers, normalise_title
 from pipeline.parse.notes import parse_write_ups
