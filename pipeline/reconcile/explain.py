@@ -1,34 +1,34 @@
-"""Render one paper's author reconciliation for a person: the only module here that formats output."""
+"""One paper's author reconciliation as data: what the CLI (`pipeline explain`) shows a person.
+
+The core returns values, not terminal output; `pipeline.cli.render_explanation` draws them with rich.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 import polars as pl
-from rich.console import Group
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
-
-STATUS_STYLE = {"verified": "green", "corrected": "cyan", "mismatch": "red", "suspect": "yellow", "unverified": "dim"}
 
 
-def _author_lines(authors: list[dict] | None) -> str:
-    if authors is None:
-        return "—"
-    return "\n".join(f"{a['name']}" + (f" ({a['affiliation']})" if a.get("affiliation") else "") for a in authors)
+@dataclass(frozen=True)
+class PaperExplanation:
+    """Why one paper's authors got their status: both author lists and every piece of evidence."""
+
+    paper_id: int
+    title: str
+    status: str
+    authors_raw: list[dict[str, Any]]
+    authors: list[dict[str, Any]] | None
+    evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
-def explain_paper(papers: pl.DataFrame, paper_id: int) -> Panel:
-    """A panel with the row's title, status, the table's authors beside the best-known ones, and evidence."""
+def explain_paper(papers: pl.DataFrame, paper_id: int) -> PaperExplanation | None:
+    """The explanation of row `paper_id` of `papers`, or None when no row has that id."""
     rows = papers.filter(pl.col("paper_id") == paper_id)
     if rows.is_empty():
-        return Panel(Text(f"no paper with paper_id {paper_id}", style="red"), title="explain")
+        return None
     row = rows.row(0, named=True)
-    status = row.get("author_status") or "unverified"
-    header = Text.assemble((f"#{paper_id} ", "bold"), (row.get("title") or "", "bold"), "\nstatus: ",
-                           (status, STATUS_STYLE.get(status, "")))
-    authors = Table("authors in the table (authors_raw)", "best-known authors (authors)", expand=True)
-    authors.add_row(_author_lines(row.get("authors_raw") or []), _author_lines(row.get("authors")))
-    evidence = Table("signal", "detail", "source", title="evidence", expand=True)
-    for item in row.get("author_evidence") or []:
-        evidence.add_row(item["signal"], item["detail"], item["source"])
-    return Panel(Group(header, authors, evidence), title=f"paper {paper_id}")
+    return PaperExplanation(paper_id=paper_id, title=row.get("title") or "", status=row.get("author_status") or "unverified",
+                            authors_raw=row.get("authors_raw") or [], authors=row.get("authors"),
+                            evidence=list(row.get("author_evidence") or []))
