@@ -22,6 +22,7 @@ import polars as pl
 
 from pipeline import accounting, assemble, dictionary, emit, parts
 from pipeline.emit import publish
+from pipeline.findings import finding
 from pipeline.manifest import build_manifest, code_version, new_run_id, read_history, run_record, write_manifest_and_history
 from pipeline.ingest import RawFile
 from schemas.contracts import DATASETS, empty_frame
@@ -150,7 +151,7 @@ def previous_output_findings(problems: list[str], log: logging.Logger | logging.
     """A warning finding (and log line) for each damaged part of the previous output: reported, not fatal."""
     for problem in problems:
         log.warning(problem)
-    return [assemble.finding("previous_output", None, "damaged_previous_output", "warning", problem) for problem in problems]
+    return [finding("previous_output", None, "damaged_previous_output", "warning", problem) for problem in problems]
 
 
 @dataclass(frozen=True)
