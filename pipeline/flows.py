@@ -16,6 +16,7 @@ import polars as pl
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.context import TaskRunContext
+from prefect.exceptions import MissingContextError
 
 from pipeline import assemble, emit, parts, run
 from pipeline.errors import PipelineError
@@ -116,7 +117,16 @@ def clean_conference_drop(raw_dir: str = "raw", output_dir: str = "output", wait
     beside the output folder); it is pruned to the current drop and code version after a run.
     """
     return run.run_drop(Path(raw_dir), Path(output_dir), Path(work_dir) if work_dir else None,
-                        wait_for_lock=wait_for_lock, steps=PREFECT_STEPS, log=get_run_logger())
+                        wait_for_lock=wait_for_lock, steps=PREFECT_STEPS, log=_run_logger())
+
+
+def _run_logger() -> Any:
+    """The flow run's logger; the module logger when the flow function is called outside a flow run
+    (`clean_conference_drop.fn(...)`), so its path checks still raise their own errors."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return run.LOG
 
 
 #: Task runners `pipeline run --runner` accepts; "default" is the flow as declared (Prefect's thread pool).

@@ -63,14 +63,14 @@ def test_pruning_keeps_the_current_drop_and_code_version_only(tmp_path: Path):
 
 
 def _repaired_folder(tmp_path: Path) -> Path:
-    from pipeline.assemble import REPAIR_MARKER, repair_document
+    from pipeline.assemble import repair_document
     from pipeline.ingest import read_document
 
     raw = tmp_path / "doc.md"
     raw.write_text("CafÃ© line\nclean line\n", encoding="utf-8")
     folder = repair_document(read_document(raw), tmp_path / "work").folder
-    assert parts.marker_is_intact(folder / REPAIR_MARKER)
-    return folder / REPAIR_MARKER
+    assert parts.marker_is_intact(folder / parts.REPAIR_MARKER)
+    return folder / parts.REPAIR_MARKER
 
 
 @pytest.mark.parametrize("tamper", ["change", "truncate", "delete"])
