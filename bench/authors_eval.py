@@ -137,14 +137,14 @@ def scale_benchmark(sizes: tuple[int, ...] = (17_000, 100_000, 170_000), repeats
 
 def run_document_drop(drop: DocumentDrop, work: Path) -> tuple[dict, dict]:
     """The drop through parse -> combine (edition linking) -> hold-back -> detect -> validate, as the flow does."""
-    from pipeline import assemble
+    from pipeline import assemble, parts
     from pipeline.parts import document_folder
 
     parsed = []
     for name, text in drop.documents.items():
         folder = document_folder(work, name, name)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / assemble.REPAIRED_TEXT).write_text(text, encoding="utf-8")
+        (folder / parts.REPAIRED_TEXT).write_text(text, encoding="utf-8")
         parsed.append(assemble.parse_document(assemble.RepairedDocument(name, name, len(text), folder, 0)))
     combined, held = assemble.hold_back_rejected_rows(assemble.combine_documents(parsed))
     results = assemble.validate_datasets(assemble.detect_authors(combined), held)

@@ -10,10 +10,10 @@
 The inputs are what `bench/run_benchmarks.py` gives these stages at a k× drop (`clean_parsed`: every
 write-up's clean text parsed, with the repaired seed copy's text_repairs per document), built once
 per size and pickled under PIPELINE_BENCH_DIR/growth as plain {dataset: frame} per document, so a
-timing run skips ingest, repair and parse. combine here is what `assemble.combine_documents` does
-with in-memory tables (concat, `cross_document_duplicates`, `link_to_papers` x2); detect is
-`hold_back_rejected_rows` + `detect_authors`; validate is `validate.validate_all` over every dataset,
-text_repairs included. Each `run` is one process (peak RSS: its high-water mark, inputs included).
+timing run skips ingest, repair and parse. combine is `assemble.combine_tables` (what
+`assemble.combine_documents` does once the parts are read); detect is `hold_back_rejected_rows` +
+`detect_authors`; validate is `run.validate` over every dataset, text_repairs included (in memory).
+Each `run` is one process (peak RSS: its high-water mark, inputs included).
 """
 
 from __future__ import annotations
@@ -37,8 +37,6 @@ from bench.run_benchmarks import BENCH_DIR  # noqa: E402
 
 CACHE = BENCH_DIR / "growth"
 STAGES = ("combine", "detect", "validate")
-#: Per-document datasets, as parsing leaves them (text_repairs: the repaired sample's, per document).
-PARSED = ("papers", "paper_notes", "program", "text_repairs", "findings")
 
 
 def peak_rss_mb() -> float:
@@ -76,42 +74,28 @@ def load(scale: int) -> list[dict]:
 
 
 def combine(tables: list[dict]) -> dict:
-    """What `assemble.combine_documents` does with the documents' tables: concatenate, flag paper
-    numbers two documents share, link notes and program entries to papers by title."""
+    """`assemble.combine_tables` over the documents' tables, plus `text_repairs` concatenated in
+    memory (the flow streams it from parts instead; here it is validated with the rest)."""
     import polars as pl
 
     from pipeline import assemble
-    from pipeline.parse import link_to_papers
-    from schemas.contracts import empty_frame
 
-    combined = {}
-    for name in PARSED:
-        frames = [doc[name] for doc in tables if name in doc]
-        combined[name] = pl.concat(frames, how="vertical") if frames else empty_frame(name)
-    combined["findings"] = pl.concat([combined["findings"], assemble.cross_document_duplicates(combined["papers"])])
-    combined["paper_notes"] = link_to_papers(combined["paper_notes"], combined["papers"])
-    combined["program"] = link_to_papers(combined["program"], combined["papers"])
-    return combined
+    combined = assemble.combine_tables({name: [doc[name] for doc in tables if name in doc] for name in assemble.PARSED_DATASETS})
+    return combined | {"text_repairs": pl.concat([doc["text_repairs"] for doc in tables])}
 
 
 def stages(tables, clock, until: str = "validate"):
-    """combine, then detect (rows parse rejected held back first) and validate, as the flow runs them."""
-    import polars as pl
-
-    from pipeline import assemble
-    from pipeline.validate import validate_all
+    """combine, then detect (rows parse rejected held back first) and validate: the steps of `run.run_drop`."""
+    from pipeline import assemble, run
 
     combined = clock("combine", lambda: combine(tables))
     if until == "combine":
         return combined, {}, {}, {}
     kept, held = clock("detect", lambda: assemble.hold_back_rejected_rows(combined))
-    detected = clock("detect", lambda: assemble.detect_authors(kept), add=True)
+    detected = clock("detect", lambda: run.PLAIN.detect(kept), add=True)
     if until == "detect":
         return combined, detected, {}, {}
-    results = clock("validate", lambda: validate_all(detected))
-    valid = {name: result.valid for name, result in results.items()}
-    quarantined = {name: result.quarantined for name, result in results.items()}
-    valid["new_findings"] = pl.concat([result.findings for result in results.values()], how="vertical")
+    _, valid, quarantined = clock("validate", lambda: run.validate(detected, held))
     return combined, {**detected, **{f"held_{k}": v for k, v in held.items()}}, valid, quarantined
 
 

@@ -5,8 +5,8 @@
 
 What is measured, each in a fresh subprocess so peak RSS belongs to one size:
 
-- stages: the stage functions the flow's tasks wrap (`flows.<stage>_task.fn`, and `build_report`),
-  called in sequence without Prefect, on drops from `bench/drops.py`; median of several runs
+- stages: the steps of `pipeline.run` (the functions the flow's tasks wrap), called one at a time
+  without Prefect, on drops from `bench/drops.py`; median of several runs
   (fewer at big sizes); `ftfy.fix_text` on the same documents as the repair baseline;
 - 1000×: ingest, combine, detect, validate, emit, GX and report on all 1000 write-ups (170,000
   papers); repair and parse are per-document and independent, so at 1000× they are measured on a
@@ -14,7 +14,7 @@ What is measured, each in a fresh subprocess so peak RSS belongs to one size:
   on one core takes longer than `make bench` may;
 - end to end on the seed: `pipeline run` cold (empty Prefect home: no cached repair/parse) and warm
   (same drop again: cache hits), with Prefect's ephemeral server and with a running server
-  (`LocalPrefectServer`, PREFECT_API_URL set); and the same stages as plain functions in one
+  (`LocalPrefectServer`, PREFECT_API_URL set); and `run.run_drop` with plain steps in one
   process (the orchestration-overhead baseline);
 - scaling out: `pipeline run --runner dask` on the 100× drop with 1 and 2 local worker processes.
 """
@@ -61,9 +61,8 @@ def stage_worker(raw: Path, runs: int, sample: int | None, baseline: bool, only:
     import ftfy
     import polars as pl
 
-    from pipeline import assemble, flows
+    from pipeline import assemble, manifest, run as steps
     from pipeline.encoding import repair_text
-    from pipeline.report import build_report
     from schemas.contracts import DATASETS
 
     imports = time.perf_counter() - started
@@ -88,45 +87,45 @@ def stage_worker(raw: Path, runs: int, sample: int | None, baseline: bool, only:
 
     for run in range(runs):
         parts_dir = work / f"parts{run}"
-        documents, input_findings = clock("ingest", lambda: flows.ingest_task.fn(raw))
+        documents, input_findings = clock("ingest", lambda: steps.PLAIN.ingest(raw))
         size = sum(doc.size for doc in documents)
         if sample:
             notes = [doc for doc in documents if doc.name.endswith("_notes.md")][:sample]
             subset = notes + [doc for doc in documents if doc.name.endswith("_program.txt")][:sample]
             sample_bytes = sum(doc.size for doc in subset)
-            repaired = clock("repair", lambda: [flows.repair_task.fn(doc, work / "sample") for doc in subset])
-            clock("parse", lambda: [flows.parse_task.fn(doc) for doc in repaired])
+            repaired = clock("repair", lambda: steps.repair_documents(subset, work / "sample"))
+            clock("parse", lambda: steps.parse_documents(repaired))
             parsed = clean_parsed(raw, documents, repaired, parts_dir)
         else:
             sample_bytes = size
-            repaired = clock("repair", lambda: [flows.repair_task.fn(doc, parts_dir) for doc in documents])
-            parsed = clock("parse", lambda: [flows.parse_task.fn(doc) for doc in repaired])
+            repaired = clock("repair", lambda: steps.repair_documents(documents, parts_dir))
+            parsed = clock("parse", lambda: steps.parse_documents(repaired))
         if baseline and run < max(1, runs if not sample else 1):
             target = subset if sample else documents
             clock("ftfy", lambda: [ftfy.fix_text(doc.read().text) for doc in target])  # reads the file, as repair does
         combined = clock("combine", lambda: assemble.combine_documents(parsed, input_findings))
         combined, held = assemble.hold_back_rejected_rows(combined)
-        detected = clock("detect", lambda: flows.detect_task.fn(combined))
+        detected = clock("detect", lambda: steps.PLAIN.detect(combined))
         del combined  # as the flow does
         staging = work / f"run{run}"
         sha = {doc.name: doc.sha256 for doc in documents}
 
         def validate():
-            streamed = {"text_repairs": flows.validate_repair_log_task.fn(assemble.repair_log_parts(parsed), staging, "bench", sha)}
-            return streamed, *flows.validate_task.fn(detected, held, streamed)
+            streamed = {"text_repairs": steps.stream_repair_log(assemble.repair_log_parts(parsed), staging, "bench", sha)}
+            return streamed, *steps.validate(detected, held, streamed)
 
         streamed, read, valid, quarantined = clock("validate", validate)
         rows = {name: frame.height for name, frame in read.items()} | {"text_repairs": streamed["text_repairs"].read}
         if "emit" in only:
-            paths = clock("emit", lambda: flows.emit_task.fn(staging, valid, quarantined, parsed, "bench", sha))
+            paths = clock("emit", lambda: steps.emit_outputs(staging, valid, quarantined, parsed, "bench", sha))
             paths["text_repairs"] = streamed["text_repairs"].path
-        gx = clock("gx", lambda: flows.expectations_task.fn(paths, staging / "report" / "gx")) if "gx" in only else None
+        gx = clock("gx", lambda: steps.check_expectations(paths, staging / "report" / "gx")) if "gx" in only else None
         if gx is not None:
             gx_child = max(gx_child, gx.process_peak_rss_mb or 0.0)
         if "report" in only:
-            record = flows.run_record("bench", datetime.now(UTC), parsed, read, valid, quarantined, {}, streamed)
+            record = manifest.run_record("bench", datetime.now(UTC), parsed, read, valid, quarantined, {}, streamed)
             emitted = valid | {"text_repairs": pl.scan_parquet(streamed["text_repairs"].path)}
-            clock("report", lambda: build_report(record, emitted, quarantined, valid["findings"], gx, [], staging / "report"))
+            clock("report", lambda: steps.report(record, emitted, quarantined, gx, [], staging / "report"))
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(parts_dir, ignore_errors=True)
         del documents, repaired, parsed, detected, read, valid, quarantined, streamed
@@ -170,39 +169,18 @@ def _parse_clean_copy(job: tuple) -> list:
         folder = parts.document_folder(parts_dir, doc.name, doc.sha256)
         repairs = pl.read_parquet(parts.part_path(template[doc.name.rsplit("_", 1)[1]], "text_repairs"))
         repairs = repairs.with_columns(pl.lit(doc.name).alias("source_file"))
-        parts.write_text(generated.clean, folder / assemble.REPAIRED_TEXT)
+        parts.write_text(generated.clean, folder / parts.REPAIRED_TEXT)
         parts.write_part(repairs, parts.part_path(folder, "text_repairs"))
         parsed.append(assemble.parse_document(assemble.RepairedDocument(doc.name, doc.sha256, doc.size, folder, repairs.height)))
     return parsed
 
 
 def plain_worker(raw: Path, output: Path) -> dict[str, Any]:
-    """The flow's stages as plain calls in one process, publish included: the no-Prefect baseline."""
+    """`run.run_drop` with plain steps in one process, publish included: the no-Prefect baseline."""
     started = time.perf_counter()
-    from pipeline import assemble, emit, flows, parts
-    from pipeline.report import build_report
+    from pipeline.run import run_drop
 
-    import polars as pl
-
-    output = output.resolve()
-    work = parts.code_work_dir(parts.work_dir_for(output), flows.code_version())
-    documents, input_findings = flows.ingest_task.fn(raw)
-    repaired = [flows.repair_task.fn(doc, work) for doc in documents]
-    parsed = [flows.parse_task.fn(doc) for doc in repaired]
-    combined, held = assemble.hold_back_rejected_rows(assemble.combine_documents(parsed, input_findings))
-    detected = flows.detect_task.fn(combined)
-    run_id = flows.new_run_id()
-    sha = {d.name: d.sha256 for d in documents}
-    staging = emit.start_staging(output, run_id)
-    streamed = {"text_repairs": flows.validate_repair_log_task.fn(assemble.repair_log_parts(parsed), staging, run_id, sha)}
-    read, valid, quarantined = flows.validate_task.fn(detected, held, streamed)
-    paths = flows.emit_task.fn(staging, valid, quarantined, parsed, run_id, sha) | {"text_repairs": streamed["text_repairs"].path}
-    gx = flows.expectations_task.fn(paths, staging / "report" / "gx")
-    record = flows.run_record(run_id, datetime.now(UTC), parsed, read, valid, quarantined, {}, streamed)
-    emitted = valid | {"text_repairs": pl.scan_parquet(streamed["text_repairs"].path)}
-    report = build_report(record, emitted, quarantined, valid["findings"], gx, [], staging / "report")
-    flows.write_manifest_and_history(staging, flows.build_manifest(record, staging, paths, gx, report), report)
-    emit.publish(staging, output)
+    run_drop(raw, output)
     return {"wall_s": time.perf_counter() - started, "peak_rss_mb": peak_rss_mb()}
 
 
@@ -323,6 +301,7 @@ def end_to_end(repeats: int = 2) -> dict[str, Any]:
 
     def plain(index: int) -> None:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        shutil.rmtree(BENCH_DIR / "e2e-plain", ignore_errors=True)  # cold every time: no GX verdict to reuse
         start = time.perf_counter()
         result = child(["plain", str(raw), str(BENCH_DIR / "e2e-plain" / "output")])
         after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -1,4 +1,4 @@
-"""Assemble: turn per-document tables into the run's datasets, and account for every row.
+"""Assemble: turn per-document tables into the run's datasets, holding back the rows the parser rejected.
 
 Documents are repaired and parsed independently (so they can be mapped in parallel); this module is
 the join point before detection. It stays a set of plain functions over frames: the flow, the CLI
@@ -16,13 +16,15 @@ import polars as pl
 from pipeline.config import PipelineConfig, default_config
 from pipeline.encoding import RepairResult, repair_text, repairs_frame
 from pipeline import parts
+from pipeline.accounting import FAILED_CHECKS, with_held_back
 from pipeline.ingest import RawDocument, RawFile, list_raw_files, read_document
 from pipeline.errors import RawInputError
+from pipeline.findings import Finding, finding, findings_frame
 from pipeline.parse import DocumentKind, detect_kind, parse_notes, parse_program
 from pipeline.parse.linking import link_within_editions
 from pipeline.parse import headerless_advice
 from pipeline.parse.table import headerless_rows
-from schemas.contracts import DATASETS, empty_frame
+from schemas.contracts import empty_frame
 
 #: Datasets produced by parsing that are combined in memory; `text_repairs` stays in parts
 #: (`repair_log_parts`), and detection adds `paper_authors`.
@@ -41,7 +43,7 @@ class RepairedDocument:
     repairs: int
 
     def read_text(self) -> str:
-        return (self.folder / REPAIRED_TEXT).read_text(encoding="utf-8")
+        return (self.folder / parts.REPAIRED_TEXT).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,7 @@ class ParsedDocument:
 
     @property
     def text_path(self) -> Path:
-        return self.folder / REPAIRED_TEXT
-
-
-#: File names inside a document's part folder.
-REPAIRED_TEXT, REPAIR_MARKER, PARSE_MARKER = "text.txt", "repair.json", "parse.json"
+        return self.folder / parts.REPAIRED_TEXT
 
 
 def read_drop(raw_dir: Path, config: PipelineConfig | None = None) -> tuple[list[RawFile], pl.DataFrame]:
@@ -90,17 +88,11 @@ def repair_document(document: RawFile | RawDocument, work_dir: Path, config: Pip
     raw = document.read() if isinstance(document, RawFile) else document
     result: RepairResult = repair_text(raw.text, source_file=raw.name, config=(config or default_config()).repair_config())
     folder = parts.document_folder(work_dir, raw.name, raw.sha256)
-    written = [folder / REPAIRED_TEXT, parts.part_path(folder, "text_repairs")]
+    written = [folder / parts.REPAIRED_TEXT, parts.part_path(folder, "text_repairs")]
     parts.write_text(result.text, written[0])
     parts.write_part(repairs_frame(result.repairs), written[1])
-    parts.write_marker(folder / REPAIR_MARKER, {"repairs": len(result.repairs)}, written)
+    parts.write_marker(folder / parts.REPAIR_MARKER, {"repairs": len(result.repairs)}, written)
     return RepairedDocument(raw.name, raw.sha256, raw.size, folder, len(result.repairs))
-
-
-def finding(dataset: str, row_key: str, check: str, severity: str, message: str, evidence: str | None = None) -> pl.DataFrame:
-    """A one-row `findings` frame; stages concatenate these rather than build dicts by hand."""
-    row = {"dataset": dataset, "row_key": row_key, "check": check, "severity": severity, "message": message, "evidence": evidence}
-    return pl.DataFrame([row], schema=DATASETS["findings"])
 
 
 def parse_document(document: RepairedDocument, config: PipelineConfig | None = None) -> ParsedDocument:
@@ -111,7 +103,7 @@ def parse_document(document: RepairedDocument, config: PipelineConfig | None = N
     for name, frame in tables.items():
         parts.write_part(frame, parts.part_path(document.folder, name))
     rows = {name: frame.height for name, frame in tables.items()} | {"text_repairs": document.repairs}
-    parts.write_marker(document.folder / PARSE_MARKER, {"kind": kind.value if kind else None, "rows": rows},
+    parts.write_marker(document.folder / parts.PARSE_MARKER, {"kind": kind.value if kind else None, "rows": rows},
                        [parts.part_path(document.folder, name) for name in tables])
     return ParsedDocument(document.name, document.sha256, document.size, kind.value if kind else None,
                           document.folder, rows)
@@ -163,7 +155,7 @@ def cross_document_duplicates(papers: pl.DataFrame) -> pl.DataFrame:
     ordered = papers.filter(pl.col("paper_id").is_not_null() & shared).sort("source_file", "source_line")
     compared = [c for c in ("title", "abstract", "link", "track_raw", "authors_raw") if c in ordered.columns]
     first: dict[tuple[str | None, int], dict] = {}
-    found = []  # finding rows as dicts, one frame at the end (a frame per row cost ~0.1 ms each)
+    found = []  # records, one frame at the end (a frame per row cost ~0.1 ms each)
     for row in ordered.iter_rows(named=True):
         kept = first.setdefault((row["edition"], row["paper_id"]), row)
         if kept["source_file"] == row["source_file"]:
@@ -171,15 +163,14 @@ def cross_document_duplicates(papers: pl.DataFrame) -> pl.DataFrame:
         differs = [column for column in compared if row[column] != kept[column]]
         here, there = f"{row['source_file']}:{row['source_line']}", f"{kept['source_file']}:{kept['source_line']}"
         how = f"and differs in {', '.join(differs)}" if differs else "with the same content"
-        found.append({
-            "dataset": "papers", "row_key": f"{row['edition']}:{row['paper_id']}", "check": "duplicate_paper_id",
-            "severity": "error",
-            "message": f"{here}: paper {row['paper_id']} of edition {row['edition']!r} is also in {there} {how}; this row "
-                       f"is quarantined and {there} kept. Remove the stale document from the drop or renumber its table",
-            "evidence": json.dumps({"source_file": row["source_file"], "source_line": row["source_line"], "kept": there,
-                                    "differs": differs}, sort_keys=True),
-        })
-    return pl.DataFrame(found, schema=DATASETS["findings"]) if found else empty_frame("findings")
+        found.append(Finding(
+            "papers", f"{row['edition']}:{row['paper_id']}", "duplicate_paper_id", "error",
+            f"{here}: paper {row['paper_id']} of edition {row['edition']!r} is also in {there} {how}; this row "
+            f"is quarantined and {there} kept. Remove the stale document from the drop or renumber its table",
+            json.dumps({"source_file": row["source_file"], "source_line": row["source_line"], "kept": there,
+                        "differs": differs}, sort_keys=True),
+        ))
+    return findings_frame(found)
 
 
 def combine_documents(parsed: list[ParsedDocument], extra_findings: pl.DataFrame | None = None,
@@ -191,22 +182,27 @@ def combine_documents(parsed: list[ParsedDocument], extra_findings: pl.DataFrame
     `text_repairs` is left in its parts (see `repair_log_parts`). Raises RawInputError when no
     document is usable (see `require_usable_document`).
     """
-    config = config or default_config()
     require_usable_document(parsed, extra_findings)
-    combined = {}
-    for name in PARSED_DATASETS:
-        frames = [doc.table(name) for doc in parsed if name in doc.rows]
-        if name == "findings" and extra_findings is not None:
-            frames.append(extra_findings)
-        combined[name] = pl.concat(frames, how="vertical") if frames else empty_frame(name)
+    tables = {name: [doc.table(name) for doc in parsed if name in doc.rows] for name in PARSED_DATASETS}
+    if extra_findings is not None:
+        tables["findings"].append(extra_findings)
+    return combine_tables(tables, config)
+
+
+def combine_tables(tables: dict[str, list[pl.DataFrame]], config: PipelineConfig | None = None) -> dict[str, pl.DataFrame]:
+    """Each dataset's per-document frames concatenated (in document order), papers (edition, number)
+    that two documents share flagged, notes and program entries linked to papers of their own edition
+    by title, and the config's severities applied to every finding so far."""
+    config = config or default_config()
+    combined = {name: pl.concat(tables[name], how="vertical") if tables.get(name) else empty_frame(name)
+                for name in PARSED_DATASETS}
     linked = []
     for name in ("paper_notes", "program"):
         combined[name], found = link_within_editions(combined[name], combined["papers"], dataset=name,
                                                      min_score=config.title_min_score)
         linked.extend(found)
-    link_found = pl.DataFrame(linked, schema=DATASETS["findings"]) if linked else empty_frame("findings")
     combined["findings"] = apply_severities(pl.concat([combined["findings"], cross_document_duplicates(combined["papers"]),
-                                                       link_found]), config)
+                                                       findings_frame(linked)]), config)
     return combined
 
 
@@ -225,7 +221,6 @@ def repair_log_parts(parsed: list[ParsedDocument]) -> list[Path]:
 
 #: Column whose value a parse finding's `row_key` holds, for datasets whose key is always set.
 ROW_ID_COLUMNS = {"paper_notes": "note_id", "program": "entry_id"}
-FAILED_CHECKS = "failed_checks"
 
 
 def empty_quarantine(name: str) -> pl.DataFrame:
@@ -294,7 +289,7 @@ def validate_datasets(datasets: dict[str, pl.DataFrame], held: dict[str, pl.Data
 
     The flow holds rows back *before* detection (`hold_back_rejected_rows` right after
     `combine_documents`), so that a later document's copy of paper 3 never reaches `paper_authors`,
-    and passes them here as `held`. Returns {dataset: ValidationResult}; `read_datasets(datasets,
+    and passes them here as `held`. Returns {dataset: ValidationResult}; `accounting.rows_read(datasets,
     held)` gives the matching rows read, so rows read = valid + quarantined holds per dataset.
     """
     from pipeline.validate import ValidationResult, validate_all
@@ -302,28 +297,6 @@ def validate_datasets(datasets: dict[str, pl.DataFrame], held: dict[str, pl.Data
     results = validate_all(datasets, config)
     for name, rows in held.items():
         result = results[name]
-        quarantined = pl.concat([result.quarantined, rows.select(result.quarantined.columns)], how="vertical") \
-            if result.quarantined.height else rows
-        results[name] = ValidationResult(valid=result.valid, quarantined=quarantined, findings=result.findings)
+        results[name] = ValidationResult(valid=result.valid, quarantined=with_held_back(result.quarantined, rows),
+                                         findings=result.findings)
     return results
-
-
-def read_datasets(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """The rows read per dataset: what went through detection plus what was held back before it."""
-    return datasets | {name: pl.concat([datasets[name], rows.drop(FAILED_CHECKS).select(datasets[name].columns)])
-                       for name, rows in held.items()}
-
-
-def row_counts(read: dict[str, pl.DataFrame], emitted: dict[str, pl.DataFrame], quarantined: dict[str, pl.DataFrame]) -> dict[str, dict[str, int]]:
-    """Per dataset: rows read, emitted and quarantined, and whether they reconcile."""
-    counts = {}
-    for name, frame in read.items():
-        emitted_rows = emitted[name].height
-        quarantined_rows = quarantined[name].height if name in quarantined else 0
-        counts[name] = {
-            "read": frame.height,
-            "emitted": emitted_rows,
-            "quarantined": quarantined_rows,
-            "reconciled": frame.height == emitted_rows + quarantined_rows,
-        }
-    return counts

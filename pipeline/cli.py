@@ -13,13 +13,16 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from pipeline.errors import PipelineError, RunInterrupted
+
+if TYPE_CHECKING:
+    from pipeline.reconcile.explain import PaperExplanation
 
 PREFECT_DEFAULTS = {
     "DO_NOT_TRACK": "1",
@@ -179,7 +182,34 @@ def explain(
         edition, paper_id = find_paper(papers, paper, f"{output}/papers.parquet")
     except PipelineError as error:
         fail(error)
-    console.print(explain_paper(papers, paper_id, edition))
+    console.print(render_explanation(explain_paper(papers, paper_id, edition)))
+
+
+#: Colour of each author status in `pipeline explain`.
+STATUS_STYLE = {"verified": "green", "corrected": "cyan", "mismatch": "red", "suspect": "yellow", "unverified": "dim"}
+
+
+def _author_lines(authors: list[dict] | None) -> str:
+    if authors is None:
+        return "—"
+    return "\n".join(f"{a['name']}" + (f" ({a['affiliation']})" if a.get("affiliation") else "") for a in authors)
+
+
+def render_explanation(explained: PaperExplanation) -> Any:
+    """A rich panel with the row's title, status, the table's authors beside the best-known ones, and evidence."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    key = f"{explained.edition}:{explained.paper_id}"
+    header = Text.assemble((f"{key} ", "bold"), (explained.title, "bold"), "\nstatus: ",
+                           (explained.status, STATUS_STYLE.get(explained.status, "")))
+    authors = Table("authors in the table (authors_raw)", "best-known authors (authors)", expand=True)
+    authors.add_row(_author_lines(explained.authors_raw), _author_lines(explained.authors))
+    evidence = Table("signal", "detail", "source", title="evidence", expand=True)
+    for item in explained.evidence:
+        evidence.add_row(item["signal"], item["detail"], item["source"])
+    return Panel(Group(header, authors, evidence), title=f"paper {explained.paper_id} of {explained.edition}")
 
 
 @app.command()

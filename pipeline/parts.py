@@ -7,8 +7,11 @@ the seed). Each document's stage results therefore go to a folder of its own und
 *work folder*, keyed by the raw file's name, its sha256 and the code version, so the folder is also
 what Prefect's task cache points at: an unchanged document is neither repaired nor parsed again.
 Only the small cross-document tables (papers, notes, program, findings) are ever combined in
-memory; `text_repairs` stays in parts and is validated and written part by part
-(`validate_repair_log`).
+memory; `text_repairs` stays in parts and is read back a batch of whole parts at a time (`batches`,
+used by `pipeline.run.validate_repair_log`).
+
+This module is storage only, like an IO manager: where a document's parts live, how they are
+written and read back, and when a work folder is pruned. It validates and transforms nothing.
 
 A part folder is complete once its marker file exists: files are written first, the marker last,
 each through a temporary name, so a killed run never leaves a folder that looks finished.
@@ -22,15 +25,17 @@ import os
 import re
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from schemas.contracts import DATASETS, empty_frame
+from schemas.contracts import empty_frame
 
 #: The dataset kept on disk in parts all the way to its Parquet file.
 STREAMED_DATASET = "text_repairs"
+
+#: File names inside a document's part folder: the repaired text and the two stages' markers.
+REPAIRED_TEXT, REPAIR_MARKER, PARSE_MARKER = "text.txt", "repair.json", "parse.json"
 
 
 def document_folder(work_dir: Path, name: str, sha256: str) -> Path:
@@ -161,23 +166,7 @@ def fingerprint(paths: Iterable[Path]) -> str:
     return hashlib.sha256("\n".join(sorted(str(p) for p in paths)).encode()).hexdigest()[:12]
 
 
-@dataclass(frozen=True)
-class StreamedResult:
-    """What validating a dataset part by part gives: counts, findings and the (few) rejected rows."""
-
-    read: int
-    valid: int
-    quarantined: pl.DataFrame
-    findings: pl.DataFrame
-    path: Path
-
-
-#: Rows of `text_repairs` validated at once: whole documents are gathered up to this many, since
-#: Pandera's fixed cost (~30 ms a validation) would dominate one small document at a time.
-VALIDATION_BATCH_ROWS = 200_000
-
-
-def _batches(paths: list[Path], dataset: str, rows: int) -> Iterator[pl.DataFrame]:
+def batches(paths: list[Path], dataset: str, rows: int) -> Iterator[pl.DataFrame]:
     """Whole parts concatenated up to about `rows` rows each (a part is never split)."""
     pending: list[pl.DataFrame] = []
     size = 0
@@ -190,35 +179,3 @@ def _batches(paths: list[Path], dataset: str, rows: int) -> Iterator[pl.DataFram
             pending, size = [], 0
     if pending:
         yield pl.concat(pending)
-
-
-def validate_repair_log(parts: list[Path], path: Path, metadata: dict[bytes, bytes]) -> StreamedResult:
-    """Validate `text_repairs` a batch of documents' parts at a time and append its valid rows to `path`.
-
-    Every key of `text_repairs` starts with `source_file`, so uniqueness holds across the whole
-    dataset when it holds within each batch of whole documents; one batch in memory at a time is enough.
-    """
-    from pipeline.emit import ROW_GROUP_ROWS, parquet_writer
-    from pipeline.validate import FAILED_CHECKS, validate_dataset
-
-    dataset = STREAMED_DATASET
-    read = valid = 0
-    quarantined: list[pl.DataFrame] = []
-    findings: list[pl.DataFrame] = []
-    with parquet_writer(path, empty_frame(dataset).to_arrow().schema, metadata) as writer:
-        for frame in _batches(parts, dataset, VALIDATION_BATCH_ROWS):
-            result = validate_dataset(dataset, frame)
-            read += frame.height
-            valid += result.valid.height
-            for chunk in result.valid.iter_slices(ROW_GROUP_ROWS):
-                writer.write_table(chunk.to_arrow().cast(writer.schema))
-            if result.quarantined.height:
-                quarantined.append(result.quarantined)
-            if result.findings.height:
-                findings.append(result.findings)
-    empty_quarantine = empty_frame(dataset).with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(FAILED_CHECKS)).clear()
-    return StreamedResult(
-        read=read, valid=valid, path=path,
-        quarantined=pl.concat(quarantined) if quarantined else empty_quarantine,
-        findings=pl.concat(findings) if findings else pl.DataFrame(schema=DATASETS["findings"]),
-    )

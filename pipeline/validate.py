@@ -24,7 +24,9 @@ import pandera.polars as pa
 import polars as pl
 
 from pipeline.config import PipelineConfig, default_config
+from pipeline.accounting import FAILED_CHECKS
 from pipeline.errors import ContractError
+from pipeline.findings import findings_from_columns
 from schemas import DATASETS, MODELS
 from schemas.checks import looks_like_mojibake  # re-exported: one predicate, one home
 from schemas.models import RULE_MESSAGES, key_columns, warning_checks
@@ -38,7 +40,6 @@ __all__ = [
     "validate_dataset",
 ]
 
-FAILED_CHECKS = "failed_checks"
 _EVIDENCE_CHARS = 200
 # Pandera's names for its built-in checks, renamed to the rule vocabulary of RULE_MESSAGES.
 _BUILTIN_RULES = {
@@ -167,25 +168,20 @@ def _findings(
     cases = failures.select("failure_case", "schema_context", "column", "check", "index").rows()
     row_keys = _row_keys(frame, key_columns(model), [case[4] for case in cases])
     names = {}  # (context, column, check) -> (check name, column, rule): few distinct ones
-    rows = []
-    for (failure_case, context, column_name, pandera_check, index), row_key in zip(cases, row_keys):
+    checks, messages, evidence = [], [], []
+    for failure_case, context, column_name, pandera_check, index in cases:
         label = (context, column_name, pandera_check)
         if label not in names:
             check = _check_name(model, context, column_name, pandera_check)
             names[label] = (check, *check.rpartition(".")[::2])
         check, column, rule = names[label]
-        rows.append(
-            {
-                "dataset": name,
-                "row_key": row_key,
-                "check": check,
-                "severity": config.severity(check, "warning" if check in warnings else "error"),
-                "message": f"{column or name}: {RULE_MESSAGES.get(rule, f'fails {rule}')}",
-                "evidence": _evidence(frame, column, index, failure_case),
-                "_row": index,
-            }
-        )
-    return pl.DataFrame(rows, schema=schema).unique(maintain_order=True)
+        checks.append(check)
+        messages.append(f"{column or name}: {RULE_MESSAGES.get(rule, f'fails {rule}')}")
+        evidence.append(_evidence(frame, column, index, failure_case))
+    found = findings_from_columns(dataset=name, row_key=row_keys, check=checks, severity=[
+        config.severity(check, "warning" if check in warnings else "error") for check in checks],
+        message=messages, evidence=evidence)
+    return found.with_columns(pl.Series("_row", [case[4] for case in cases], dtype=pl.Int64)).unique(maintain_order=True)
 
 
 def _row_keys(frame: pl.DataFrame, keys: list[str], rows: list[int | None]) -> list[str | None]:

@@ -20,7 +20,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import assemble
+from pipeline import accounting, assemble
 from pipeline.errors import RawInputError
 from pipeline.ingest import MAX_DOCUMENT_BYTES, check_drop, list_raw_files, read_document
 from tests.conftest import REPO
@@ -45,7 +45,7 @@ def stages_after_parse(parsed: list[assemble.ParsedDocument], input_findings: pl
     combined = assemble.combine_documents(parsed, input_findings)
     kept, held = assemble.hold_back_rejected_rows(combined)
     datasets = assemble.detect_authors(kept)
-    return assemble.read_datasets(datasets, held), assemble.validate_datasets(datasets, held)
+    return accounting.rows_read(datasets, held), assemble.validate_datasets(datasets, held)
 
 
 def only(raw: Path, *names: str, into: Path) -> Path:

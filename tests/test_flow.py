@@ -158,3 +158,17 @@ def test_seed_report_opens_in_chromium_with_its_figures_and_a_screenshot(seed_ru
     assert problems == []
     assert str(manifest["rows"]["papers"]["read"]) in headline
     assert (report_dir / "screenshot.png").stat().st_size > 10_000
+
+
+def test_plain_run_drop_publishes_the_same_data_as_the_flow(seed_run, tmp_path: Path):
+    """`run.run_drop` with plain steps (what the benchmarks call) is the flow's run without Prefect."""
+    from bench.output_digests import digest
+    from pipeline.run import run_drop
+
+    root, flow_manifest = seed_run
+    output = tmp_path / "output"
+    shutil.copytree(root / "output", output)  # same data and code: GX's verdict is reused, the rest is rerun
+    manifest = run_drop(root / "raw", output, tmp_path / "work")
+    assert manifest["run_id"] != flow_manifest["run_id"] and manifest["rows"] == flow_manifest["rows"]
+    published = {name: value for name, value in digest(output).items() if not name.endswith(".json")}
+    assert published == {name: value for name, value in digest(root / "output").items() if not name.endswith(".json")}

@@ -8,7 +8,7 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import parts
+from pipeline import parts, run
 from pipeline.errors import OutputRefusedError
 from pipeline.emit import data_sha256, file_digests, file_sha256, parquet_metadata, write_parquet
 from schemas.examples import example_frame
@@ -24,9 +24,9 @@ def test_repair_log_parts_are_validated_in_batches_and_every_row_accounted_for(t
     parts.write_part(_log("a.md"), good)
     parts.write_part(_log("b.md").with_columns(pl.Series("confidence", [2.0] + [0.5] * (_log("b.md").height - 1))), bad)
     out = tmp_path / "out" / "text_repairs.parquet"
-    together = parts.validate_repair_log([good, bad], tmp_path / "together.parquet", parquet_metadata("text_repairs", "run-1", {}))
-    monkeypatch.setattr(parts, "VALIDATION_BATCH_ROWS", 1)  # one document per batch
-    result = parts.validate_repair_log([good, bad], out, parquet_metadata("text_repairs", "run-1", {}))
+    together = run.validate_repair_log([good, bad], tmp_path / "together.parquet", parquet_metadata("text_repairs", "run-1", {}))
+    monkeypatch.setattr(run, "VALIDATION_BATCH_ROWS", 1)  # one document per batch
+    result = run.validate_repair_log([good, bad], out, parquet_metadata("text_repairs", "run-1", {}))
     assert pl.read_parquet(tmp_path / "together.parquet").equals(pl.read_parquet(out))
     assert together.quarantined.equals(result.quarantined) and together.findings.equals(result.findings)
     assert result.read == 2 * _log("a.md").height
@@ -63,14 +63,14 @@ def test_pruning_keeps_the_current_drop_and_code_version_only(tmp_path: Path):
 
 
 def _repaired_folder(tmp_path: Path) -> Path:
-    from pipeline.assemble import REPAIR_MARKER, repair_document
+    from pipeline.assemble import repair_document
     from pipeline.ingest import read_document
 
     raw = tmp_path / "doc.md"
     raw.write_text("CafÃ© line\nclean line\n", encoding="utf-8")
     folder = repair_document(read_document(raw), tmp_path / "work").folder
-    assert parts.marker_is_intact(folder / REPAIR_MARKER)
-    return folder / REPAIR_MARKER
+    assert parts.marker_is_intact(folder / parts.REPAIR_MARKER)
+    return folder / parts.REPAIR_MARKER
 
 
 @pytest.mark.parametrize("tamper", ["change", "truncate", "delete"])

@@ -17,7 +17,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import assemble
+from pipeline import accounting, assemble
 from pipeline.emit import write_datasets
 from pipeline.ingest import RawDocument, decode_document
 from pipeline.parse import parse_notes
@@ -110,7 +110,7 @@ BREAKAGES = st.lists(st.sampled_from(["drop_cell", "extra_cell", "duplicate_numb
 @given(seed=st.integers(0, 10_000), count=st.integers(2, 20), breakages=BREAKAGES, second_table=st.booleans())
 def test_every_row_read_is_emitted_or_quarantined(seed: int, count: int, breakages: list[str], second_table: bool):
     kept, held = stage_datasets(drop_documents(seed, count, breakages, second_table))
-    read = assemble.read_datasets(kept, held)
+    read = accounting.rows_read(kept, held)
     results = assemble.validate_datasets(kept, held)
     for name in ROW_DATASETS:
         valid, quarantined = results[name].valid, results[name].quarantined

@@ -56,7 +56,7 @@ def _reading(word: str, codepages: tuple[str, ...]) -> tuple[str, str] | None:
             text = word.encode(codepage).decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
             continue
-        if text == word or any(unicodedata.category(char)[0] == "C" for char in text) or not _odd(word):
+        if text == word or not _plain(text) or not _odd(word):
             continue
         if _known(text) and not _known(word):
             return text, codepage
@@ -64,6 +64,12 @@ def _reading(word: str, codepages: tuple[str, ...]) -> tuple[str, str] | None:
 
 
 TEXT_PUNCTUATION = frozenset("’‘“”–—…•·")
+
+
+def _plain(text: str) -> bool:
+    """The reading holds no control character and no combining mark left over after NFC: a reading
+    such as "̴aa" (a lone overlay mark, from "Ã¥aa" through MacRoman) is no word, whatever follows."""
+    return not any(unicodedata.category(char)[0] in "CM" for char in unicodedata.normalize("NFC", text))
 
 
 def _odd(word: str) -> bool:

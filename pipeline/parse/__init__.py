@@ -22,7 +22,7 @@ import polars as pl
 from pipeline.config import PipelineConfig
 from pipeline.errors import RawInputError
 from pipeline.parse.edition import notes_edition, program_edition
-from pipeline.parse.findings import Finding, findings_frame
+from pipeline.findings import Finding, findings_frame
 from pipeline.parse.kinds import DocumentKind, detect_kind
 from pipeline.parse.linking import DEFAULT_MIN_SCORE, link_to_papers, normalise_title
 from pipeline.parse.notes import parse_write_ups

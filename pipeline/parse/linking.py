@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
+from pipeline.findings import Finding
 
 #: Default threshold (0..100): above typo-level differences, below "different paper, similar words".
 DEFAULT_MIN_SCORE = 90.0
@@ -244,7 +245,7 @@ def link_to_papers(frame: pl.DataFrame, papers: pl.DataFrame, *, min_score: floa
 
 
 def link_within_editions(frame: pl.DataFrame, papers: pl.DataFrame, *, min_score: float = DEFAULT_MIN_SCORE,
-                         dataset: str = "program") -> tuple[pl.DataFrame, list[dict]]:
+                         dataset: str = "program") -> tuple[pl.DataFrame, list[Finding]]:
     """`link_to_papers` where a paper is (edition, paper_id): an entry links to papers of its own edition.
 
     An entry whose document names an edition is matched against that edition's papers only; when
@@ -268,11 +269,10 @@ def link_within_editions(frame: pl.DataFrame, papers: pl.DataFrame, *, min_score
             parts.append(linked.with_columns(pl.col("_edition").alias("edition")).drop("_edition"))
             continue
         for row in linked.filter(hit).select("_order", "paper_id", "match_score", "source_file", "source_line").iter_rows(named=True):
-            found.append({"dataset": dataset, "row_key": None, "check": "linked_other_edition", "severity": "info",
-                          "message": f"{row['source_file']}:{row['source_line']}: the title matches paper {row['paper_id']} "
-                                     f"of another edition (score {row['match_score']}), but this document is edition "
-                                     f"{edition!r} and the drop has no table of it; not linked",
-                          "evidence": None})
+            found.append(Finding(dataset, None, "linked_other_edition", "info",
+                                 f"{row['source_file']}:{row['source_line']}: the title matches paper {row['paper_id']} "
+                                 f"of another edition (score {row['match_score']}), but this document is edition "
+                                 f"{edition!r} and the drop has no table of it; not linked"))
         parts.append(linked.drop("_edition").with_columns(pl.lit(None, dtype=pl.Int64).alias("paper_id")))
     joined = pl.concat(parts, how="vertical").sort("_order").drop("_order")
     return joined.select(frame.columns), found

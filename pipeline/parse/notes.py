@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import polars as pl
 from wordfreq import zipf_frequency
 
-from pipeline.parse.findings import Finding, where
+from pipeline.findings import Finding, where
 from pipeline.parse.text import clean_inline, foreign_letter_share, is_foreign_line, unescape_markdown
 from schemas.contracts import conform, empty_frame
 

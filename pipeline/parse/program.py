@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipeline.errors import RawInputError
-from pipeline.parse.findings import Finding, where
+from pipeline.findings import Finding, where
 from pipeline.parse.names import split_glued_byline
 from schemas.contracts import conform, empty_frame
 

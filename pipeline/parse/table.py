@@ -15,7 +15,7 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from pipeline.config import PipelineConfig, default_config
-from pipeline.parse.findings import Finding, where
+from pipeline.findings import Finding, where
 from pipeline.parse.names import parse_affiliated_authors_lenient
 from pipeline.parse.text import clean_inline, normalise_label, split_pipe_row
 from schemas.contracts import conform, empty_frame

@@ -4,7 +4,7 @@
 every independent source (notes `*by*` lines, program pages) and sets `author_status`, `authors`
 and `author_evidence` on each paper. Signals live in their own modules: `anchors` (cross-source),
 `recurrence` (repeated lists), `displacement` (systematic shifts), `affiliation`, `names`
-(damaged names). `explain_paper` renders one row's evidence for the CLI.
+(damaged names). `explain_paper` gives one row's evidence as data, for the CLI to render.
 
 The stage is columnar: names, person keys and blocking are polars frames (`keys`, `index`), a row's
 view of the table is read from its columns (`view`), and verdicts leave as a status list, author
@@ -19,12 +19,12 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipeline.reconcile.displacement import MIN_SUPPORT
-from pipeline.reconcile.explain import explain_paper
+from pipeline.reconcile.explain import PaperExplanation, explain_paper
 from pipeline.reconcile.frames import decide_all, findings_frame, paper_authors_frame
 from pipeline.reconcile.links import link_findings
 from schemas.contracts import conform
 
-__all__ = ["ReconcileResult", "explain_paper", "reconcile_authors"]
+__all__ = ["PaperExplanation", "ReconcileResult", "explain_paper", "reconcile_authors"]
 
 
 @dataclass(frozen=True)

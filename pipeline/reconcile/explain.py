@@ -1,39 +1,39 @@
-"""Render one paper's author reconciliation for a person: the only module here that formats output."""
+"""One paper's author reconciliation as data: what the CLI (`pipeline explain`) shows a person.
+
+The core returns values, not terminal output; `pipeline.cli.render_explanation` draws them with rich.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 import polars as pl
-from rich.console import Group
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
-
-STATUS_STYLE = {"verified": "green", "corrected": "cyan", "mismatch": "red", "suspect": "yellow", "unverified": "dim"}
 
 
-def _author_lines(authors: list[dict] | None) -> str:
-    if authors is None:
-        return "—"
-    return "\n".join(f"{a['name']}" + (f" ({a['affiliation']})" if a.get("affiliation") else "") for a in authors)
+@dataclass(frozen=True)
+class PaperExplanation:
+    """Why one paper's authors got their status: both author lists and every piece of evidence."""
+
+    paper_id: int
+    edition: str | None
+    title: str
+    status: str
+    authors_raw: list[dict[str, Any]]
+    authors: list[dict[str, Any]] | None
+    evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
-def explain_paper(papers: pl.DataFrame, paper_id: int, edition: str | None = None) -> Panel:
-    """A panel with the row's title, status, the table's authors beside the best-known ones, and evidence;
-    `edition` picks the paper when two editions use the number (the first row otherwise)."""
+def explain_paper(papers: pl.DataFrame, paper_id: int, edition: str | None = None) -> PaperExplanation | None:
+    """The explanation of paper `paper_id` of `papers`, or None when no row has that key; `edition`
+    picks the paper when two editions use the number (the first row otherwise)."""
     rows = papers.filter(pl.col("paper_id") == paper_id)
     if edition is not None:
         rows = rows.filter(pl.col("edition") == edition)
-    key = f"{edition}:{paper_id}" if edition else str(paper_id)
     if rows.is_empty():
-        return Panel(Text(f"no paper {key}", style="red"), title="explain")
+        return None
     row = rows.row(0, named=True)
-    key = f"{row.get('edition')}:{paper_id}"
-    status = row.get("author_status") or "unverified"
-    header = Text.assemble((f"{key} ", "bold"), (row.get("title") or "", "bold"), "\nstatus: ",
-                           (status, STATUS_STYLE.get(status, "")))
-    authors = Table("authors in the table (authors_raw)", "best-known authors (authors)", expand=True)
-    authors.add_row(_author_lines(row.get("authors_raw") or []), _author_lines(row.get("authors")))
-    evidence = Table("signal", "detail", "source", title="evidence", expand=True)
-    for item in row.get("author_evidence") or []:
-        evidence.add_row(item["signal"], item["detail"], item["source"])
-    return Panel(Group(header, authors, evidence), title=f"paper {paper_id} of {row.get('edition')}")
+    return PaperExplanation(paper_id=paper_id, edition=row.get("edition"), title=row.get("title") or "",
+                            status=row.get("author_status") or "unverified",
+                            authors_raw=row.get("authors_raw") or [], authors=row.get("authors"),
+                            evidence=list(row.get("author_evidence") or []))

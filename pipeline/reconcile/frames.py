@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 import polars as pl
 
+from pipeline.findings import findings_from_columns
 from pipeline.reconcile.affiliation import DEPLOYMENT
 from pipeline.reconcile.anchors import collect_anchors
 from pipeline.reconcile.decide import TableDecisions, reconcile_table
@@ -179,10 +180,10 @@ def findings_frame(papers: pl.DataFrame) -> pl.DataFrame:
 
 def _findings_rows(rows: pl.DataFrame) -> pl.DataFrame:
     status = pl.col("author_status")
-    findings = rows.select("edition", "paper_id", "author_status", "title", evidence_json(rows)).select(
-        pl.lit("papers").alias("dataset"), paper_key().alias("row_key"),
-        pl.concat_str(pl.lit("author_"), status).alias("check"),
-        status.replace_strict(SEVERITY, return_dtype=pl.String).alias("severity"),
-        pl.concat_str(status.replace_strict(MESSAGE, return_dtype=pl.String), pl.lit(": "), pl.col("title").fill_null("None")).alias("message"),
-        "evidence")
-    return conform("findings", findings)
+    return findings_from_columns(
+        over=rows.select("edition", "paper_id", "author_status", "title", evidence_json(rows)),
+        dataset="papers", row_key=paper_key(),
+        check=pl.concat_str(pl.lit("author_"), status),
+        severity=status.replace_strict(SEVERITY, return_dtype=pl.String),
+        message=pl.concat_str(status.replace_strict(MESSAGE, return_dtype=pl.String), pl.lit(": "), pl.col("title").fill_null("None")),
+        evidence=pl.col("evidence"))

@@ -10,7 +10,8 @@ import json
 
 import polars as pl
 
-from schemas.contracts import DATASETS, empty_frame
+from pipeline.findings import findings_from_columns
+from schemas.contracts import empty_frame
 
 #: Rows whose message strings are built in Python at once.
 MESSAGE_CHUNK = 5_000
@@ -43,11 +44,8 @@ def link_findings(papers: pl.DataFrame) -> pl.DataFrame:
         pl.Series([texts[link].message(pid) for pid, link in zip(pids[start:start + MESSAGE_CHUNK],
                                                                   row_links[start:start + MESSAGE_CHUNK])], dtype=pl.String)
         for start in range(0, len(pids), MESSAGE_CHUNK)])
-    return pl.DataFrame(
-        {"dataset": "papers", "row_key": [f"{edition}:{pid}" for edition, pid in zip(editions, pids)], "check": "link_recurring", "severity": "warning",
-         "message": messages, "evidence": evidence},
-        schema=DATASETS["findings"],
-    )
+    return findings_from_columns(dataset="papers", row_key=[f"{edition}:{pid}" for edition, pid in zip(editions, pids)],
+                                 check="link_recurring", severity="warning", message=messages, evidence=evidence)
 
 
 #: Other rows a `link_recurring` message names; the evidence lists them all.

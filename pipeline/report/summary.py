@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.accounting import all_reconciled, reported_counts
 from schemas import MODELS, SCHEMA_VERSION
 from schemas.contracts import AUTHOR_STATUSES, REPAIR_METHODS, SEVERITIES
 from schemas.models import key_columns
@@ -50,13 +51,13 @@ def summarise(
     out_dir: Path,
 ) -> dict[str, Any]:
     """The whole report as data; see `build_report` for the arguments."""
-    rows = row_counts(run, datasets, quarantine)
+    rows = reported_counts(run.get("rows") or {}, datasets, quarantine)
     report: dict[str, Any] = {
         "report_version": REPORT_VERSION,
         "schema_version": run.get("schema_version", SCHEMA_VERSION),
         "run": run_section(run),
         "rows": rows,
-        "reconciled": all(r["read"] == r["emitted"] + r["quarantined"] for r in rows.values()),
+        "reconciled": all_reconciled(rows),
         "repairs": repairs_section(datasets.get("text_repairs")),
         "authors": authors_section(datasets.get("papers"), quarantine.get("papers")),
         "validation": validation_section(findings, quarantine),
@@ -82,28 +83,6 @@ def run_section(run: dict[str, Any]) -> dict[str, Any]:
         "timings": timings,
         "total_seconds": round(sum(timings.values()), 3),
     }
-
-
-def row_counts(
-    run: dict[str, Any], datasets: dict[str, pl.DataFrame], quarantine: dict[str, pl.DataFrame]
-) -> dict[str, dict[str, int]]:
-    """{dataset: {read, emitted, quarantined}}: the run's own counts, else counted from the frames."""
-    given = run.get("rows") or {}
-    names = sorted(set(given) | set(datasets) | set(quarantine))
-    counts = {}
-    for name in names:
-        if all(key in given.get(name, {}) for key in ("read", "emitted", "quarantined")):
-            counts[name] = {key: int(given[name][key]) for key in ("read", "emitted", "quarantined")}
-            continue
-        emitted = _height(datasets[name]) if name in datasets else 0
-        held = quarantine[name].height if name in quarantine else 0
-        fallback = {"read": emitted + held, "emitted": emitted, "quarantined": held}
-        counts[name] = {key: int(given.get(name, {}).get(key, fallback[key])) for key in fallback}
-    return counts
-
-
-def _height(frame: pl.DataFrame | pl.LazyFrame) -> int:
-    return frame.height if isinstance(frame, pl.DataFrame) else frame.select(pl.len()).collect().item()
 
 
 def repairs_section(repairs: pl.DataFrame | pl.LazyFrame | None) -> dict[str, Any]:

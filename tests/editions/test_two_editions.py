@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline import assemble
+from pipeline import assemble, parts
 from pipeline.parts import document_folder
 
 PEOPLE = [["Ann Lee", "Bo Xu"], ["Cy Twombly"], ["Dee Rivers", "Ed Stone"], ["Fay Wong", "Gus Hale"],
@@ -28,7 +28,7 @@ def run_drop(tmp_path: Path, documents: dict[str, str]) -> tuple[dict[str, pl.Da
     for name, text in documents.items():
         folder = document_folder(tmp_path, name, name)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / assemble.REPAIRED_TEXT).write_text(text, encoding="utf-8")
+        (folder / parts.REPAIRED_TEXT).write_text(text, encoding="utf-8")
         parsed.append(assemble.parse_document(assemble.RepairedDocument(name, name, len(text), folder, 0)))
     combined, held = assemble.hold_back_rejected_rows(assemble.combine_documents(parsed))
     return assemble.detect_authors(combined), held

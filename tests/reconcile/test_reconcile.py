@@ -6,6 +6,7 @@ import polars as pl
 from rich.console import Console
 
 from bench.synthetic_drops import make_drop
+from pipeline.cli import render_explanation
 from pipeline.reconcile import explain_paper, reconcile_authors
 from pipeline.reconcile.names import list_similarity
 from tests.reconcile.reconcile_frames import no_program, notes_frame, papers_frame, people
@@ -146,8 +147,11 @@ def test_explain_shows_status_both_author_lists_and_evidence():
     shown = list(truth)
     shown[3], shown[11] = truth[11], truth[3]
     result = run(shown, notes_frame({4: names_of_pairs(truth[3])}))
+    explained = explain_paper(result.papers, 4)
+    assert explained.status == "corrected" and "cross_source" in {item["signal"] for item in explained.evidence}
+    assert explain_paper(result.papers, 999) is None
     console = Console(width=200, record=True)
-    console.print(explain_paper(result.papers, 4))
+    console.print(render_explanation(explained))
     text = console.export_text()
     assert "corrected" in text and "cross_source" in text and "Ann Surdman" in text and "Ann Surbbman" in text
 
