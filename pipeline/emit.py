@@ -391,8 +391,12 @@ class _SignalGate:
     def __init__(self) -> None:
         self.depth = 0
         self.pending: int | None = None
+        self.received: int | None = None
+        """The signal that stopped the run, kept because a library may turn our RunInterrupted into
+        an error of its own (Prefect's task engine, cut while it starts a task run, raises ValueError)."""
 
     def handle(self, signum: int, frame: object) -> None:
+        self.received = signum
         if self.depth:
             self.pending = signum
             return
@@ -414,6 +418,7 @@ class _SignalGate:
         if threading.current_thread() is not threading.main_thread():
             yield  # signals reach the main thread only; whoever runs us there handles them
             return
+        self.received = None
         previous = {signum: signal.signal(signum, self.handle) for signum in (signal.SIGINT, signal.SIGTERM)}
         try:
             yield
@@ -439,6 +444,8 @@ def guarded_run(output_dir: Path, run_id: str) -> Iterator[None]:
             try:
                 yield
             except Exception as error:
+                if _SIGNALS.received is not None:  # the interrupt, disguised by whatever it cut short
+                    raise RunInterrupted(_SIGNALS.received) from error
                 if is_disk_full(error):
                     raise OutputWriteError(
                         f"no space left on the disk of {output_dir.parent} while writing this run's output "
