@@ -6,7 +6,7 @@ source of truth; a hand-written dictionary would drift from them. This module re
 renders Markdown (`DATA_DICTIONARY.md`, written by every run and committed as
 `docs/DATA_DICTIONARY.md`) or JSON (`pipeline schema --format json`, for tools).
 
-Check names are the ones findings use (`<column>.<rule>`, rules in `schemas.models.RULE_MESSAGES`),
+Check names are the ones findings use (`<column>.<rule>`, rules in `schemas.rules`),
 and each check's severity comes from the model's `warning_checks`, so a reader can look up any
 finding's `check` here. Pure functions only: the flow and the CLI decide where the text goes.
 """
@@ -25,7 +25,8 @@ import pyarrow.parquet as pq
 from pipeline.errors import ContractError
 from schemas import DATASETS, MODELS, SCHEMA_VERSION
 from schemas.examples import example_frame
-from schemas.models import RULE_MESSAGES, key_columns, warning_checks
+from schemas.models import key_columns, warning_checks
+from schemas.rules import BUILTIN_CHECKS, message_of, rule_of
 
 __all__ = [
     "CheckEntry",
@@ -38,14 +39,6 @@ __all__ = [
     "type_name",
 ]
 
-# Pandera's built-in check names -> the rule vocabulary findings use (pipeline/validate.py).
-_BUILTIN_RULES = {
-    "isin": "allowed_values",
-    "str_matches": "format",
-    "greater_than_or_equal_to": "range",
-    "less_than_or_equal_to": "range",
-    "in_range": "range",
-}
 _SHOWN_APART = ("not_null", "allowed_values")  # they have their own columns in the Markdown table
 _SIMPLE_TYPES = {
     pl.String: "str",
@@ -171,7 +164,7 @@ def _check(column: str, rule: str, warnings: frozenset[str], **parameters: Any) 
         column=column,
         rule=rule,
         severity="warning" if name in warnings else "error",
-        message=f"{column}: {RULE_MESSAGES.get(rule, f'fails {rule}')}",
+        message=f"{column}: {message_of(rule)}",
         parameters=parameters,
     )
 
@@ -188,7 +181,7 @@ def _column_entry(name: str, dtype: pl.DataType, column: pa.Column, arrow_type: 
     checks += [_check(name, "unique", warnings)] if column.unique else []
     allowed = None
     for check in column.checks:
-        rule = _BUILTIN_RULES.get(check.name, check.name)
+        rule = rule_of(check.name)
         parameters = _parameters(check.name, check.statistics)
         if rule == "allowed_values":
             allowed = [str(value) for value in check.statistics["allowed_values"]]
@@ -208,13 +201,8 @@ def _column_entry(name: str, dtype: pl.DataType, column: pa.Column, arrow_type: 
 
 def _parameters(check: str, statistics: dict[str, Any]) -> dict[str, Any]:
     """What a built-in check compares against, JSON-ready; custom checks have none."""
-    if check == "isin":
-        return {"allowed_values": list(statistics["allowed_values"])}
-    if check == "str_matches":
-        return {"pattern": str(statistics["pattern"])}
-    if check in ("greater_than_or_equal_to", "less_than_or_equal_to", "in_range"):
-        return {key: value for key, value in statistics.items() if key in ("min_value", "max_value")}
-    return {}
+    builtin = BUILTIN_CHECKS.get(check)
+    return builtin.parameters(statistics) if builtin else {}
 
 
 def render_json(entries: list[DatasetEntry]) -> str:

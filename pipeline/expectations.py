@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from pipeline.errors import ContractError
 from schemas import DATASETS, MODELS
+from schemas.rules import BUILTIN_CHECKS
 
 __all__ = ["DatasetExpectations", "GxSummary", "expectation_specs", "reuse_expectations", "run_expectations",
            "run_expectations_in_subprocess"]
@@ -115,17 +116,10 @@ def _column_specs(name: str, column: pa.Column) -> list[tuple[str, dict[str, Any
 
 
 def _check_spec(column: str, check: str, stats: dict[str, Any]) -> tuple[str, dict] | None:
-    """The GX twin of a built-in Pandera check; None for checks GX cannot express."""
-    if check == "isin":
-        return "ExpectColumnValuesToBeInSet", {"column": column, "value_set": stats["allowed_values"]}
-    if check == "str_matches":
-        return "ExpectColumnValuesToMatchRegex", {"column": column, "regex": stats["pattern"]}
-    if check == "greater_than_or_equal_to":
-        return "ExpectColumnValuesToBeBetween", {"column": column, "min_value": stats["min_value"]}
-    if check == "in_range":
-        bounds = {"min_value": stats["min_value"], "max_value": stats["max_value"]}
-        return "ExpectColumnValuesToBeBetween", {"column": column, **bounds}
-    return None
+    """The GX twin of a built-in Pandera check (`schemas.rules.BUILTIN_CHECKS`); None for custom
+    checks and the built-ins the table marks as not mirrored."""
+    builtin = BUILTIN_CHECKS.get(check)
+    return builtin.expectation(column, stats) if builtin and builtin.expectation else None
 
 
 def run_expectations(parquet_paths: dict[str, Path], docs_dir: Path) -> GxSummary:

@@ -29,7 +29,8 @@ from pipeline.errors import ContractError
 from pipeline.findings import findings_from_columns
 from schemas import DATASETS, MODELS
 from schemas.checks import looks_like_mojibake  # re-exported: one predicate, one home
-from schemas.models import RULE_MESSAGES, key_columns, warning_checks
+from schemas.models import key_columns, warning_checks
+from schemas.rules import message_of, rule_of
 
 __all__ = [
     "ValidationResult",
@@ -41,17 +42,6 @@ __all__ = [
 ]
 
 _EVIDENCE_CHARS = 200
-# Pandera's names for its built-in checks, renamed to the rule vocabulary of RULE_MESSAGES.
-_BUILTIN_RULES = {
-    "not_nullable": "not_null",
-    "field_uniqueness": "unique",
-    "multiple_fields_uniqueness": "unique",
-    "isin": "allowed_values",
-    "str_matches": "format",
-    "greater_than_or_equal_to": "range",
-    "less_than_or_equal_to": "range",
-    "in_range": "range",
-}
 # Failures that are about values, one row at a time. Anything else (a missing column, a wrong
 # dtype, a check that crashed) means the frame or the model is broken: a bug, not bad data.
 _DATA_REASONS = {
@@ -143,7 +133,7 @@ def _rule(check: str) -> str:
     """Pandera's check label ("isin(['a'])", "not_nullable", "no_mojibake") -> our rule name."""
     base = re.match(r"[\w.]+", check)
     name = base.group(0) if base else check
-    return _BUILTIN_RULES.get(name, name)
+    return rule_of(name)
 
 
 def _check_name(model: type[pa.DataFrameModel], context: str, column: str, check: str) -> str:
@@ -176,7 +166,7 @@ def _findings(
             names[label] = (check, *check.rpartition(".")[::2])
         check, column, rule = names[label]
         checks.append(check)
-        messages.append(f"{column or name}: {RULE_MESSAGES.get(rule, f'fails {rule}')}")
+        messages.append(f"{column or name}: {message_of(rule)}")
         evidence.append(_evidence(frame, column, index, failure_case))
     found = findings_from_columns(dataset=name, row_key=row_keys, check=checks, severity=[
         config.severity(check, "warning" if check in warnings else "error") for check in checks],

@@ -21,6 +21,7 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.model_config import BaseConfig
 
+from schemas import rules
 from schemas.checks import (
     ARXIV_ID_PATTERN,
     ARXIV_URL_PATTERN,
@@ -494,29 +495,7 @@ class FindingsModel(pa.DataFrameModel):
         metadata = _metadata(["dataset", "row_key", "check"], [])
 
 
-# What each rule means when it fails, for the message of a finding ("<column>: <meaning>").
-RULE_MESSAGES: dict[str, str] = {
-    "not_null": "is missing",
-    "unique": "repeats the key of another row",
-    "allowed_values": "is not one of the allowed values",
-    "format": "does not have the expected format",
-    "range": "is outside its allowed range",
-    "not_blank": "is blank",
-    "no_mojibake": "still looks like mojibake after repair",
-    "arxiv_url": "points to arXiv but is not an arXiv abs/pdf address",
-    "not_empty": "is an empty list",
-    "names_look_like_names": "has an entry that does not read as a person's name",
-    "affiliations_no_mojibake": "has an affiliation that still looks like mojibake",
-    "contiguous": "follows a gap: the number before it is missing from the table",
-    "null_iff_unresolved": "must be null exactly when author_status is mismatch or unverified",
-    "corrected_has_evidence": "is empty although the author list was corrected",
-    "flagged_has_evidence": "is empty although the author list was flagged",
-    "matches_link": "does not occur in the link",
-    "matches_doi": "does not contain the DOI",
-    "set_with_paper_id": "is missing although paper_id is set",
-    "after_start": "is not after start_time",
-    "differs_from_before": "is identical to before: not a repair",
-}
+RULE_MESSAGES = rules.RULE_MESSAGES  # kept importable from here; the table is schemas.rules
 
 
 def warning_checks(model: type[pa.DataFrameModel]) -> frozenset[str]:

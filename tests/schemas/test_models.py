@@ -7,7 +7,7 @@ import pytest
 from schemas import MODELS, SCHEMA_VERSION
 from schemas.contracts import DATASETS
 from schemas.examples import example_frame
-from schemas.models import RULE_MESSAGES, key_columns, warning_checks
+from schemas.models import key_columns, warning_checks
 
 
 def test_every_contract_dataset_has_a_model():
@@ -34,17 +34,6 @@ def test_model_metadata_names_version_key_and_warnings(name):
     assert set(key_columns(model)) <= set(DATASETS[name])
     columns = {check.split(".")[0] for check in warning_checks(model)}
     assert columns <= set(DATASETS[name])
-
-
-def test_every_custom_rule_has_a_message():
-    rules = set()
-    for model in MODELS.values():
-        schema = model.to_schema()
-        rules |= {check.name.split(".")[-1] for check in schema.checks}
-        for column in schema.columns.values():
-            rules |= {check.name for check in column.checks}
-    builtin = {"isin", "str_matches", "greater_than_or_equal_to", "in_range"}
-    assert rules - builtin <= set(RULE_MESSAGES)
 
 
 @pytest.mark.parametrize("name", sorted(DATASETS))
