@@ -20,16 +20,12 @@ from pipeline.accounting import FAILED_CHECKS, with_held_back
 from pipeline.ingest import RawDocument, RawFile, list_raw_files, read_document
 from pipeline.errors import RawInputError
 from pipeline.findings import Finding, finding, findings_frame
-from pipeline.parse import DocumentKind, detect_kind, parse_notes, parse_program
+from pipeline.parse import DocumentKind, detect_kind
+from pipeline.parse.registry import KINDS, PARSED_DATASETS, PARSED_TABLES, ROW_ID_COLUMNS
 from pipeline.parse.linking import link_within_editions
 from pipeline.parse import headerless_advice
 from pipeline.parse.table import headerless_rows
 from schemas.contracts import empty_frame
-
-#: Datasets produced by parsing that are combined in memory; `text_repairs` stays in parts
-#: (`repair_log_parts`), and detection adds `paper_authors`.
-PARSED_DATASETS = ("papers", "paper_notes", "program", "findings")
-
 
 @dataclass(frozen=True)
 class RepairedDocument:
@@ -112,12 +108,8 @@ def parse_document(document: RepairedDocument, config: PipelineConfig | None = N
 def parse_text(text: str, name: str, config: PipelineConfig | None = None) -> tuple[DocumentKind | None, dict[str, pl.DataFrame]]:
     """The document's kind and tables, by content; an unknown kind gives one warning finding."""
     kind = detect_kind(text)
-    if kind is DocumentKind.NOTES:
-        notes = parse_notes(text, name, config)
-        return kind, {"papers": notes.papers, "paper_notes": notes.paper_notes, "findings": notes.findings}
-    if kind is DocumentKind.PROGRAM:
-        program = parse_program(text, name)
-        return kind, {"program": program.program, "findings": program.findings}
+    if kind is not None:
+        return kind, KINDS[kind].parse(text, name, config)
     orphans = headerless_rows(text.split("\n"))
     hint = (f"{name}:{orphans[0]}: {headerless_advice(orphans)}" if orphans else
             f"{name}: not recognised as a conference write-up (an accepted-papers table with #, "
@@ -219,10 +211,6 @@ def repair_log_parts(parsed: list[ParsedDocument]) -> list[Path]:
     return [doc.part("text_repairs") for doc in parsed]
 
 
-#: Column whose value a parse finding's `row_key` holds, for datasets whose key is always set.
-ROW_ID_COLUMNS = {"paper_notes": "note_id", "program": "entry_id"}
-
-
 def empty_quarantine(name: str) -> pl.DataFrame:
     """A zero-row quarantine of dataset `name`: its columns plus `failed_checks`."""
     return empty_frame(name).with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(FAILED_CHECKS))
@@ -254,7 +242,7 @@ def hold_back_rejected_rows(datasets: dict[str, pl.DataFrame]) -> tuple[dict[str
     """
     findings = datasets.get("findings", empty_frame("findings"))
     kept, held = dict(datasets), {}
-    for name in ("papers", "paper_notes", "program"):
+    for name in PARSED_TABLES:
         frame = datasets.get(name)
         located = _error_locations(findings, name) if frame is not None else {}
         if not located:
