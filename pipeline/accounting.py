@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 import polars as pl
 
+from schemas.contracts import empty_frame
+
 #: Column a quarantined row carries: the checks it failed (validation's or the parser's).
 FAILED_CHECKS = "failed_checks"
 
@@ -57,6 +59,11 @@ def rows_read(datasets: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame],
     if new_findings is not None:
         read["findings"] = pl.concat([datasets["findings"], new_findings], how="vertical")
     return read
+
+
+def empty_quarantine(name: str) -> pl.DataFrame:
+    """A zero-row quarantine of dataset `name`: its columns plus `failed_checks`."""
+    return empty_frame(name).with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(FAILED_CHECKS))
 
 
 def with_held_back(quarantined: pl.DataFrame, held: pl.DataFrame | None) -> pl.DataFrame:

@@ -211,11 +211,6 @@ def repair_log_parts(parsed: list[ParsedDocument]) -> list[Path]:
     return [doc.part("text_repairs") for doc in parsed]
 
 
-def empty_quarantine(name: str) -> pl.DataFrame:
-    """A zero-row quarantine of dataset `name`: its columns plus `failed_checks`."""
-    return empty_frame(name).with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(FAILED_CHECKS))
-
-
 def _error_locations(findings: pl.DataFrame, dataset: str) -> dict[tuple[str, int] | str, list[str]]:
     """(source_file, source_line) or row id -> checks, for every error finding on `dataset`."""
     located: dict[tuple[str, int] | str, list[str]] = {}

@@ -72,10 +72,9 @@ def validate_repair_log(log_parts: list[Path], path: Path, metadata: dict[bytes,
                 quarantined.append(result.quarantined)
             if result.findings.height:
                 findings.append(result.findings)
-    empty_quarantine = empty_frame(dataset).with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(accounting.FAILED_CHECKS)).clear()
     return StreamedResult(
         read=read, valid=valid, path=path,
-        quarantined=pl.concat(quarantined) if quarantined else empty_quarantine,
+        quarantined=pl.concat(quarantined) if quarantined else accounting.empty_quarantine(dataset),
         findings=pl.concat(findings) if findings else pl.DataFrame(schema=DATASETS["findings"]),
     )
 
@@ -125,7 +124,7 @@ def emit_outputs(staging: Path, valid: dict[str, pl.DataFrame], quarantined: dic
         text_path = staging / "text" / document.name
         text_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(document.text_path, text_path)
-    every = {name: quarantined.get(name, assemble.empty_quarantine(name)) for name in DATASETS}
+    every = {name: quarantined.get(name, accounting.empty_quarantine(name)) for name in DATASETS}
     emit.write_datasets(staging, every, run_id, raw_sha256, quarantine=True)
     (staging / "DATA_DICTIONARY.md").write_text(dictionary.render_markdown(), encoding="utf-8")
     return emit.write_datasets(staging, valid, run_id, raw_sha256)
