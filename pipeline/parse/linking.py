@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
+
 from pipeline.findings import Finding
 
 #: Default threshold (0..100): above typo-level differences, below "different paper, similar words".
