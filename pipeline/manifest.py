@@ -87,5 +87,5 @@ def read_history(staging: Path) -> list[dict[str, Any]]:
 def write_manifest_and_history(staging: Path, manifest: dict[str, Any], report: dict[str, Any]) -> None:
     from pipeline.report import history_entry
 
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (staging / emit.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     emit.append_history(staging, json.dumps(history_entry(report), ensure_ascii=False, sort_keys=True))
