@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from difflib import SequenceMatcher
+from functools import lru_cache
 from operator import itemgetter
 
 import ftfy
@@ -26,7 +27,7 @@ from pipeline.encoding.collector import COLLECTOR_PAUSED
 from pipeline.encoding.config import FTFY_FALLBACK_CONFIG, RepairConfig
 from pipeline.encoding.cut import cut_line, lone_lead
 from pipeline.encoding.gbk import repair_gbk_line
-from pipeline.encoding.words import repair_words
+from pipeline.encoding.words import WORD_RE, known_word, repair_words
 from pipeline.encoding.result import RepairResult, TextRepair, logged, repairs_frame
 
 __all__ = ["RepairResult", "TextRepair", "repair_line", "repair_text", "repairs_frame"]
@@ -61,11 +62,18 @@ def repair_text(text: str, *, source_file: str = "<stdin>",
         for index, line in enumerate(lines):
             if line.isascii():
                 continue
-            repaired, changes, gated = line, [], False
+            repaired, changes, gated, declined = line, [], False, False
             if page is not None and (page.shape_re.search(line) or strong and lone_lead(line, page)):
                 repaired, changes, gated = repair_line(line, page, profile, config, strong, solved)
-            if config.use_ftfy_fallback and _ask_ftfy(line, repaired, changes, gated, page if strong else None):
-                repaired, changes = _ftfy_if_better(line, repaired, changes, gated)
+                if changes and not strong and not stands_where_ftfy_declines(line, repaired, changes, config):
+                    repaired, changes, gated, declined = line, [], True, True
+            if config.use_ftfy_fallback and (changes and not strong or
+                                             _ask_ftfy(line, repaired, changes, gated, page if strong else None)):
+                repaired, changes = _ftfy_if_better(line, repaired, changes, gated, None if strong else page)
+            if changes and not strong and config.word_codepages:
+                repaired, changes = _dictionary_if_better(line, repaired, changes, config)
+            if declined:  # the line is left as it is, and no other reading gets a second try at it
+                continue
             if not changes and config.word_codepages:
                 repaired, changes = repair_words(line, config.word_codepages)
             if not changes and config.gbk and language.CJK_RE.search(line):
@@ -95,6 +103,26 @@ def repair_line(line: str, page: CodePage, profile: MojibakeProfile, config: Rep
     if len(kept) == len(changes):
         return "".join(cut.chars), changes, False
     return applied(line, kept), kept, True
+
+
+def stands_where_ftfy_declines(line: str, repaired: str, changes: list[tuple], config: RepairConfig) -> bool:
+    """Whether our reading of a line may stand in a document that is not mojibake throughout.
+
+    There a line is judged as ftfy judges it, as a whole: when ftfy's `fix_encoding` sees nothing
+    to fix on the line, our reading of it must be complete (nothing left that looks like
+    mojibake: a few stretches decoded inside a garble make it worse), confident (no lost-byte guess
+    into a script other than Han below `low_confidence_below`) and corroborated (two changes or
+    more: one ambiguous pair such as "DrÃ¥ber" beside clean text such as "–" may be legitimate,
+    and ftfy leaves it). Chinese read as a code page is ours alone to judge (ftfy has no Chinese
+    model): a reading into common Han characters and CJK punctuation only always stands. A line
+    left unchanged is still flagged downstream, where `looks_like_mojibake` checks the datasets."""
+    if all(_common_cjk(change[2]) for change in changes):
+        return True
+    if _ftfy_reading(line) != line:
+        return True  # ftfy sees mojibake too: `_ftfy_if_better` arbitrates between the readings
+    shaky = any(change[3].startswith("lost_byte") and change[4] < config.low_confidence_below
+                and not language.CJK_RE.fullmatch(change[2]) for change in changes)
+    return len(changes) >= 2 and not shaky and not is_bad(repaired)
 
 
 def plausible_changes(line: str, changes: list[tuple], strong: bool) -> list[tuple]:
@@ -175,19 +203,76 @@ def _ask_ftfy(line: str, ours: str, changes: list[tuple], gated: bool, page: Cod
     return is_bad(ours)
 
 
-def _ftfy_if_better(line: str, ours: str, changes: list[tuple], gated: bool) -> tuple[str, list[tuple]]:
+@lru_cache(maxsize=1024)
+def _ftfy_reading(line: str) -> str:
+    """ftfy's `fix_encoding` of one line (asked twice of the lines of a short document)."""
+    return ftfy.fix_encoding(line, FTFY_FALLBACK_CONFIG)
+
+
+def _ftfy_if_better(line: str, ours: str, changes: list[tuple], gated: bool,
+                    weak_page: CodePage | None = None) -> tuple[str, list[tuple]]:
     """ftfy's reading of the line (other code pages, layered or inconsistent mojibake, C1 controls)
     when ftfy's badness score rates it better than ours, or as good when our reading is partial
-    (the gate held a change back, or U+FFFD marks lost bytes we did not place)."""
-    fixed = ftfy.fix_encoding(line, FTFY_FALLBACK_CONFIG)
+    (the gate held a change back, or U+FFFD marks lost bytes we did not place). In a document
+    that is not mojibake throughout (`weak_page` given) ftfy is the reference: see `_ours_beats_ftfy`."""
+    fixed = _ftfy_reading(line)
     if fixed == line:
         return ours, changes
-    if changes:
+    if changes and weak_page is not None:
+        if _ours_beats_ftfy(ours, changes, fixed, weak_page):
+            return ours, changes
+    elif changes:
         ours_bad, fixed_bad = badness(ours), badness(fixed)
         partial = gated or "\ufffd" in line
         if fixed_bad > ours_bad or fixed_bad == ours_bad and not partial:
             return ours, changes
     return fixed, _differences(line, fixed)
+
+
+def _ours_beats_ftfy(ours: str, changes: list[tuple], fixed: str, page: CodePage) -> bool:
+    """In a line of a document that is not mojibake throughout, our reading wins over ftfy's only
+    when it is better on evidence: it no longer looks bad, and it leaves fewer UTF-8 lead
+    characters of the code page unexplained ("推è系统" against our 推荐系统; text both readings keep,
+    such as the é of café, counts on both sides), or as few without guessing where ftfy does not
+    (ftfy reads "à¸ " as one character whose 0xA0 byte became a space, and "â€?" as a lost byte it
+    marks with U+FFFD, where we would guess). A tie goes to ftfy: never worse than ftfy."""
+    if ours == fixed:
+        return True  # the same reading: ours logs how it was found (code page, confidence)
+    if is_bad(ours):
+        return False
+    left_ours, left_ftfy = _unexplained_leads(ours, page), _unexplained_leads(fixed, page)
+    if left_ours != left_ftfy:
+        return left_ours < left_ftfy
+    return False
+
+
+def _dictionary_if_better(line: str, chosen: str, changes: list[tuple],
+                          config: RepairConfig) -> tuple[str, list[tuple]]:
+    """The word-by-word reading (`words.repair_words`: each word re-decoded through the code page a
+    dictionary confirms) instead of the line's reading, when that one made a word no dictionary
+    knows and the word-by-word reading changes every stretch it changed: "MĂĄm dost tĹ™etĂ­ho"
+    mixes latin-2 (Ą) and cp1250 (™); read through cp1250 as a whole it gives "Måm", word by word
+    "Mám"."""
+    text, found = repair_words(line, config.word_codepages)
+    if not found or text == chosen or is_bad(text) or not _covered(changes, found):
+        return chosen, changes
+    doubtful = set(WORD_RE.findall(chosen)) - set(WORD_RE.findall(text))
+    if doubtful and not any(known_word(word) for word in doubtful):
+        return text, found
+    return chosen, changes
+
+
+def _covered(changes: list[tuple], by: list[tuple]) -> bool:
+    """Every change's stretch lies inside a stretch of `by` (changes are (column, before, ...))."""
+    spans = [(column, column + len(before)) for column, before, *_ in by]
+    return all(any(start <= column and column + len(before) <= end for start, end in spans)
+               for column, before, *_ in changes)
+
+
+def _unexplained_leads(text: str, page: CodePage) -> int:
+    """Characters of `text` that are UTF-8 lead bytes in the code page (0xC2-0xF4: "Ã", "è")."""
+    byte_of = page.byte_of
+    return sum(1 for char in text if 0xC2 <= byte_of.get(char, 0) <= 0xF4)
 
 
 def _differences(line: str, fixed: str) -> list[tuple]:

@@ -58,7 +58,7 @@ def _reading(word: str, codepages: tuple[str, ...]) -> tuple[str, str] | None:
             continue
         if text == word or not _plain(text) or not _odd(word):
             continue
-        if _known(text) and not _known(word):
+        if known_word(text) and not known_word(word):
             return text, codepage
     return None
 
@@ -80,11 +80,16 @@ def _odd(word: str) -> bool:
         if not char.isascii() and not char.isalpha() and char not in TEXT_PUNCTUATION \
                 and (before.isalpha() or after.isalpha()):
             return True
-    return any(a.islower() and b.isupper() and not (a.isascii() and b.isascii())
-               for a, b in zip(word, word[1:]))
+    if any(a.islower() and b.isupper() and not (a.isascii() and b.isascii())
+           for a, b in zip(word, word[1:])):
+        return True
+    # two capitals then a small letter, one of them not ASCII ("MĂĄm"): neither a capitalised
+    # word nor one in capitals
+    return any(a.isupper() and b.isupper() and c.islower() and not (a + b).isascii()
+               for a, b, c in zip(word, word[1:], word[2:]))
 
 
-def _known(text: str) -> bool:
+def known_word(text: str) -> bool:
     """Every letter stretch of `text` is a frequent word of one language of its script."""
     words = LETTERS_RE.findall(text)
     if not words or min(map(len, words)) < 2 or 2 * sum(map(len, words)) < len(text):

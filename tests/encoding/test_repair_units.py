@@ -141,3 +141,29 @@ def test_repeated_damaged_phrase_gets_the_same_repair_each_time() -> None:
     first = [(r.column, r.after, r.confidence, r.alternatives) for r in result.repairs if r.line == 1]
     third = [(r.column, r.after, r.confidence, r.alternatives) for r in result.repairs if r.line == 3]
     assert first and first == third
+
+
+def test_lone_ambiguous_pair_beside_clean_text_is_left_in_a_short_text() -> None:
+    # ftfy declines the line as a whole ("–" is clean text no code page explains with the pair)
+    line = "Bremer/Mccoy – DrÃ¥ber"
+    assert repair_text(line).text == line
+
+
+def test_lone_ambiguous_pair_is_repaired_in_a_document_that_is_mojibake_throughout() -> None:
+    damaged = mojibake(SAMPLE, "cp1252", SOFT_HYPHEN)
+    text = "\n".join([damaged] * 4 + ["Bremer/Mccoy – DrÃ¥ber"])
+    assert repair_text(text).text.split("\n")[-1] == "Bremer/Mccoy – Dråber"
+
+
+def test_garble_is_left_whole_rather_than_decoded_in_part() -> None:
+    garble = "ã†â€™ãƒâ€ ã¢â‚¬â„¢ãƒæ’ã‚â¢ãƒâ¢ã¢â‚¬å¡ã‚â¬ãƒâ€šã‚â"
+    assert repair_text(garble).text == garble
+
+
+def test_ftfy_reading_wins_a_tie_in_a_short_text() -> None:
+    # ftfy reads the space as the 0xA0 byte of ภ; guessing a lost byte and keeping the space is worse
+    assert repair_text("à¸ à¸²à¸©à¸²à¹„à¸—à¸¢").text == "ภาษาไทย"
+
+
+def test_our_reading_wins_where_ftfy_leaves_lead_characters_unexplained() -> None:
+    assert repair_text("æŽ¨èç³»ç»Ÿ").text == "推荐系统"  # ftfy: 推è系统
