@@ -219,7 +219,7 @@ def _ftfy_if_better(line: str, ours: str, changes: list[tuple], gated: bool,
     if fixed == line:
         return ours, changes
     if changes and weak_page is not None:
-        if _ours_beats_ftfy(ours, changes, fixed, weak_page):
+        if _ours_beats_ftfy(ours, fixed, weak_page):
             return ours, changes
     elif changes:
         ours_bad, fixed_bad = badness(ours), badness(fixed)
@@ -229,21 +229,17 @@ def _ftfy_if_better(line: str, ours: str, changes: list[tuple], gated: bool,
     return fixed, _differences(line, fixed)
 
 
-def _ours_beats_ftfy(ours: str, changes: list[tuple], fixed: str, page: CodePage) -> bool:
+def _ours_beats_ftfy(ours: str, fixed: str, page: CodePage) -> bool:
     """In a line of a document that is not mojibake throughout, our reading wins over ftfy's only
-    when it is better on evidence: it no longer looks bad, and it leaves fewer UTF-8 lead
-    characters of the code page unexplained ("推è系统" against our 推荐系统; text both readings keep,
-    such as the é of café, counts on both sides), or as few without guessing where ftfy does not
-    (ftfy reads "à¸ " as one character whose 0xA0 byte became a space, and "â€?" as a lost byte it
-    marks with U+FFFD, where we would guess). A tie goes to ftfy: never worse than ftfy."""
+    when it is better on evidence: it no longer looks bad and leaves fewer code-page characters
+    that cannot be text (`_leftover`: ftfy's "推è系统" and "KordÃk" against our 推荐系统 and
+    Kordík). A tie goes to ftfy, never worse than ftfy: it reads "à¸ " as one character whose 0xA0
+    byte became a space, and "â€?" as a lost byte it marks with U+FFFD, where we would guess."""
     if ours == fixed:
         return True  # the same reading: ours logs how it was found (code page, confidence)
     if is_bad(ours):
         return False
-    left_ours, left_ftfy = _unexplained_leads(ours, page), _unexplained_leads(fixed, page)
-    if left_ours != left_ftfy:
-        return left_ours < left_ftfy
-    return False
+    return _leftover(ours, page) < _leftover(fixed, page)
 
 
 def _dictionary_if_better(line: str, chosen: str, changes: list[tuple],
@@ -269,10 +265,23 @@ def _covered(changes: list[tuple], by: list[tuple]) -> bool:
                for column, before, *_ in changes)
 
 
-def _unexplained_leads(text: str, page: CodePage) -> int:
-    """Characters of `text` that are UTF-8 lead bytes in the code page (0xC2-0xF4: "Ã", "è")."""
+def _leftover(text: str, page: CodePage) -> int:
+    """UTF-8 lead characters of the code page (0xC2-0xF4) that cannot be a letter of text where
+    they stand: followed by a continuation character ("â€"), next to a Han character ("推è系"), a
+    capital after a small letter ("KordÃk") or between a capital and a small letter ("ÄÃslo").
+    The é of café is a letter of text, in both readings alike."""
     byte_of = page.byte_of
-    return sum(1 for char in text if 0xC2 <= byte_of.get(char, 0) <= 0xF4)
+    count = 0
+    for index, char in enumerate(text):
+        if not 0xC2 <= byte_of.get(char, 0) <= 0xF4:
+            continue
+        before = text[index - 1] if index else ""
+        after = text[index + 1] if index + 1 < len(text) else ""
+        if 0x80 <= byte_of.get(after, 0) <= 0xBF or language.is_cjk(before or " ") or \
+                language.is_cjk(after or " ") or char.isupper() and (before.islower() or
+                                                                     before.isupper() and after.islower()):
+            count += 1
+    return count
 
 
 def _differences(line: str, fixed: str) -> list[tuple]:
