@@ -65,8 +65,9 @@ def repair_text(text: str, *, source_file: str = "<stdin>",
             repaired, changes, gated, declined = line, [], False, False
             if page is not None and (page.shape_re.search(line) or strong and lone_lead(line, page)):
                 repaired, changes, gated = repair_line(line, page, profile, config, strong, solved)
-                if changes and not strong and not stands_where_ftfy_declines(line, repaired, changes, config):
-                    repaired, changes, gated, declined = line, [], True, True
+                if changes and not strong:
+                    repaired, changes, declined = judged_as_ftfy_would(line, repaired, changes, config)
+                    gated = gated or declined
             if config.use_ftfy_fallback and (changes and not strong or
                                              _ask_ftfy(line, repaired, changes, gated, page if strong else None)):
                 repaired, changes = _ftfy_if_better(line, repaired, changes, gated, None if strong else page)
@@ -103,6 +104,27 @@ def repair_line(line: str, page: CodePage, profile: MojibakeProfile, config: Rep
     if len(kept) == len(changes):
         return "".join(cut.chars), changes, False
     return applied(line, kept), kept, True
+
+
+def judged_as_ftfy_would(line: str, repaired: str, changes: list[tuple], config: RepairConfig,
+                         ) -> tuple[str, list[tuple], bool]:
+    """Our reading of a line of a document that is not mojibake throughout, less what ftfy would
+    not change there, and whether nothing of it is left (the line is then left as it is).
+
+    A capital after capitals followed by a sign ("MISUTÂ\xa0AJIKKO") is a letter of a word in
+    capitals, though the pair has the UTF-8 shape of a no-break space; the rest must stand as a
+    whole (`stands_where_ftfy_declines`)."""
+    kept = [change for change in changes if not _letter_of_a_word_in_capitals(line, change)]
+    if kept and stands_where_ftfy_declines(line, applied(line, kept), kept, config):
+        return (repaired if len(kept) == len(changes) else applied(line, kept)), kept, False
+    return line, [], True
+
+
+def _letter_of_a_word_in_capitals(line: str, change: tuple) -> bool:
+    """The change is one pair, a capital right after a capital, and makes no letter of it."""
+    column, before, after = change[0], change[1], change[2]
+    previous = line[column - 2] if column >= 2 else ""
+    return len(before) == 2 and before[0].isupper() and previous.isupper() and not after[:1].isalpha()
 
 
 def stands_where_ftfy_declines(line: str, repaired: str, changes: list[tuple], config: RepairConfig) -> bool:
