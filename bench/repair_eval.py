@@ -160,7 +160,7 @@ def general_main() -> None:
     rows += ["", f"ftfy negatives changed by us: {len(negatives_changed)} of {tally['negative']['n']} "
              f"{negatives_changed}; our own negative set (tests/encoding/cases.json): "
              f"{len(own['negative'])} texts, changed: {len(changed)} {changed}", ""]
-    rows += lost_byte_section() + gbk_section() + speed_section()
+    rows += lost_byte_section() + calibration_section() + gbk_section() + speed_section()
     rows += [GENERAL_END]
     block = "\n".join(rows)
     print(block, flush=True)
@@ -191,6 +191,52 @@ def lost_byte_section() -> list[str]:
                 if any(cell != "–" for cell in cells):
                     rows.append(f"| {name} | {page} | {bucket} | {cells[0]} | {cells[1]} | {untouched} |")
     return rows + [""]
+
+
+CONFIDENCE_BINS = ((0.0, 0.6), (0.6, 0.9), (0.9, 0.99), (0.99, 1.01))
+
+
+def calibration_section() -> list[str]:
+    """Whether `confidence` means something: lost-byte guesses binned by confidence, and the share
+    of each bin that restored the true character (held-out zh lines and the Latin names, cp1254)."""
+    names = "\n".join(_iso_names(lang) for lang in LATIN_NAME_LANGUAGES)
+    corpora = {"zh catalogues (odd lines)": "\n".join(catalogue_text("zh_CN", 60_000).split("\n")[1::2]),
+               "Latin names (iso-codes)": names}
+    rows = ["## Confidence of lost-byte guesses against the truth (cp1254, held-out text)", "",
+            "| corpus | " + " | ".join(f"{low:.2f}-{min(high, 1.0):.2f}" for low, high in CONFIDENCE_BINS)
+            + " |", "|---|" + "---|" * len(CONFIDENCE_BINS)]
+    for name, clean in corpora.items():
+        right, total = Counter(), Counter()
+        for truth, guess in _guesses_with_truth(clean, "cp1254", SOFT_HYPHEN):
+            band = next(band for band in CONFIDENCE_BINS if band[0] <= guess.confidence < band[1])
+            total[band] += 1
+            right[band] += guess.after == truth
+        cells = [f"{right[band]}/{total[band]} ({100 * right[band] / total[band]:.0f} %)" if total[band] else "–"
+                 for band in CONFIDENCE_BINS]
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    return rows + ["", "Each cell: guesses right / guesses in that confidence band. "
+                   "`TextRepair.low_confidence` flags the first band for review.", ""]
+
+
+def _guesses_with_truth(clean: str, page: str, dropped: frozenset[int]):
+    """Each lost-byte guess on `clean` corrupted line by line, with the character it stood for (the
+    corruption of a single-byte code page is per character, so columns map back to the clean text)."""
+    damaged_lines = []
+    for line in clean.split("\n"):
+        pieces = [mojibake(char, page, dropped) for char in line]
+        starts, column = {}, 1
+        for index, piece in enumerate(pieces):
+            starts[column] = (index, piece)
+            column += len(piece)
+        damaged_lines.append(("".join(pieces), starts, line))
+    result = repair_text("\n".join(text for text, _, _ in damaged_lines))
+    for guess in result.repairs:
+        if not guess.method.startswith("lost_byte"):
+            continue
+        _, starts, line = damaged_lines[guess.line - 1]
+        index, piece = starts.get(guess.column, (None, None))
+        if index is not None and piece == guess.before:
+            yield line[index], guess
 
 
 def _iso_names(lang: str) -> str:
