@@ -98,6 +98,83 @@ def choose(cut: Line, config: RepairConfig, cache: dict[tuple, tuple],
     return changes
 
 
+MAX_WORD_SLOTS = 3  # guessed letters per word the dictionary re-check tries combinations of
+WORD_OPTIONS = 5  # candidates per guessed letter it tries
+
+
+def dictionary_checked(cut: Line, changes: list[tuple]) -> list[tuple]:
+    """Guessed letters re-checked word by word against wordfreq: where the chosen letters make a
+    word no language knows and other candidates make one it does, the known word wins ("Ä" that
+    lost its byte is č by the letters, but "DienvidÄfrika" is Dienvidāfrika, a Latvian word).
+    Letters only: the Chinese lattice already reads words. `cut.chars` holds the chosen letters."""
+    slot_of = {slot.position: slot for slot in cut.slots}
+    by_column = {change[0]: index for index, change in enumerate(changes)}
+    chars = cut.chars
+    for start, end in _latin_words(chars):
+        slots = [slot_of[position] for position in range(start, end) if position in slot_of]
+        if not slots or len(slots) > MAX_WORD_SLOTS or not any(slot.column in by_column for slot in slots):
+            continue
+        best = _known_reading(chars, start, end, slots)
+        if best is None:
+            continue
+        for slot, char in zip(slots, best):
+            if char == chars[slot.position]:
+                continue
+            chars[slot.position] = char
+            index = by_column.get(slot.column)
+            rest = tuple(option for option in slot.options if option not in (char, slot.before))[:3]
+            change = (slot.column, slot.before, char, changes[index][3] if index is not None else
+                      changes[0][3], WORDS_CONFIDENCE, rest)
+            if index is None:
+                by_column[slot.column] = len(changes)
+                changes.append(change)
+            else:
+                changes[index] = change
+    changes.sort(key=lambda change: change[0])
+    return [change for change in changes if change[2] != change[1]]
+
+
+WORDS_CONFIDENCE = 0.9
+"""Confidence of a guess the dictionary re-check chose (bench/REPAIR_RESULTS.md, calibration)."""
+
+
+def _latin_words(chars: list[str]) -> list[tuple[int, int]]:
+    """Spans of positions whose characters are all letters outside Han (a damaged slot kept as
+    itself may hold several characters)."""
+    spans, start = [], None
+    for position, char in enumerate(chars + [" "]):
+        letter = char.isalpha() and not any(language.is_cjk(c) for c in char)
+        if letter and start is None:
+            start = position
+        elif not letter and start is not None:
+            spans.append((start, position))
+            start = None
+    return spans
+
+
+def _known_reading(chars: list[str], start: int, end: int, slots: list[Slot]) -> tuple[str, ...] | None:
+    """The slots' letters making the likeliest known word, or None when the chosen letters already
+    make a known word or no combination does."""
+    from itertools import product
+
+    from pipeline.encoding.words import word_zipf
+
+    chosen = tuple(chars[slot.position] for slot in slots)
+    if word_zipf("".join(chars[start:end])) > 0:
+        return None
+    choices = [[chars[slot.position]] + [c for c in slot.options if c.isalpha() and len(c) == 1
+                                         and c != chars[slot.position]][:WORD_OPTIONS - 1] for slot in slots]
+    word = chars[start:end]
+    best, best_zipf = None, 0.0
+    for combination in product(*choices):
+        for slot, char in zip(slots, combination):
+            word[slot.position - start] = char
+        zipf = word_zipf("".join(word))
+        if zipf > best_zipf:
+            best, best_zipf = combination, zipf
+    return best if best != chosen else None
+
+
 def _mixed_position(slot: Slot, before: str, after: str, flat: str, index: int,
                     model: language.WordModel, single: Callable[[str], float]) -> Prepared:
     """A slot with a candidate that is not Han: each candidate with its context score from the

@@ -21,7 +21,7 @@ import ftfy
 from ftfy.badness import badness, is_bad
 
 from pipeline.encoding import language
-from pipeline.encoding.choose import choose
+from pipeline.encoding.choose import choose, dictionary_checked
 from pipeline.encoding.codepages import CodePage, MojibakeProfile, codepage, detect_mojibake
 from pipeline.encoding.collector import COLLECTOR_PAUSED
 from pipeline.encoding.config import FTFY_FALLBACK_CONFIG, RepairConfig
@@ -97,6 +97,8 @@ def repair_line(line: str, page: CodePage, profile: MojibakeProfile, config: Rep
     changes: list[tuple] = [(col, before, after, exact, 1.0, ()) for col, before, after in cut.exact]
     if cut.slots:  # the exact re-decodings are in column order already; the guesses go between
         guesses = choose(cut, config, {} if solved is None else solved, f"lost_byte:{page.name}")
+        if guesses and config.word_codepages:
+            guesses = dictionary_checked(cut, guesses)
         if guesses:
             changes.extend(guesses)
             changes.sort(key=itemgetter(0))

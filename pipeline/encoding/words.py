@@ -110,6 +110,13 @@ def _languages(text: str) -> list[str]:
     return language.latin_languages_for(text)[:LATIN_LANGUAGES]
 
 
+def word_zipf(word: str) -> float:
+    """The Zipf frequency of a Latin-script word in the language (of those whose letters explain
+    it best) that uses it most; 0 for an unknown word."""
+    return max((_zipf(word, name) for name in language.latin_languages_for(word)[:LATIN_LANGUAGES]),
+               default=0.0)
+
+
 @lru_cache(maxsize=65_536)
 def _zipf(word: str, name: str) -> float:
     """wordfreq's Zipf frequency of `word` in language `name` (0 when unknown)."""

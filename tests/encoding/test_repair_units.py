@@ -167,3 +167,11 @@ def test_ftfy_reading_wins_a_tie_in_a_short_text() -> None:
 
 def test_our_reading_wins_where_ftfy_leaves_lead_characters_unexplained() -> None:
     assert repair_text("æŽ¨èç³»ç»Ÿ").text == "推荐系统"  # ftfy: 推è系统
+
+
+def test_lost_byte_in_a_name_is_chosen_by_the_dictionary_over_the_letters_of_the_line() -> None:
+    # the line's letters (ě) say Czech, so "Ä" that lost its byte reads č; wordfreq knows the
+    # Latvian names Jānis and Kārlis and not Jčnis or Kčrlis, and keeps Vančura
+    result = repair_text("VojtÄ›ch VanÄura, JÄnis KÄrlis")
+    assert result.text == "Vojtěch Vančura, Jānis Kārlis"
+    assert {r.confidence for r in result.repairs if r.after == "ā"} == {0.9}
