@@ -4,8 +4,9 @@
 
 Each command runs N times (default 11) in a fresh process, the commands taking turns so that load
 from other work on the machine falls on all of them alike; the table gives medians and their
-ratio to two floors measured in the same rounds: the bare interpreter (`python -c pass`) and the
-interpreter importing ftfy (the one third-party package the repair stage cannot do without).
+ratio to floors measured in the same rounds: the bare interpreter (`python -c pass`), the
+interpreter importing ftfy (the one third-party package the repair stage cannot do without), and
+a one-command typer app printing ftfy's repair of a file (what any typer CLI doing this costs).
 
 Inputs (written to a temporary folder): one clean ASCII line; one line of UTF-8 read as cp1252
 (exact re-decodings, no guessing); one Chinese line read as cp1254 with the undefined bytes
@@ -33,6 +34,18 @@ sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 PIPELINE = str(Path(PYTHON).with_name("pipeline"))
 FLOOR, FTFY_FLOOR = "floor: python -c pass", "floor: python -c 'import ftfy'"
+TYPER_FLOOR = "floor: import ftfy + a typer command taking a path"
+#: The least any typer command that repairs a file can cost: typer (which builds a pydantic adapter
+#: per parameter, importing pydantic and scanning entry points for its plugins), rich, ftfy.
+TYPER_COMMAND = """
+from pathlib import Path
+import ftfy, typer
+app = typer.Typer()
+@app.command()
+def repair(file: Path) -> None:
+    print(ftfy.fix_encoding(file.read_text(encoding="utf-8")), end="")
+app()
+"""
 
 
 def inputs(folder: Path) -> dict[str, Path]:
@@ -54,6 +67,7 @@ def commands(paths: dict[str, Path]) -> dict[str, tuple[list[str], Path | None]]
     return {
         FLOOR: ([PYTHON, "-c", "pass"], None),
         FTFY_FLOOR: ([PYTHON, "-c", "import ftfy"], None),
+        TYPER_FLOOR: ([PYTHON, "-c", TYPER_COMMAND, str(paths["clean"])], None),
         "pipeline --help": ([PIPELINE, "--help"], None),
         "pipeline repair FILE (clean line)": ([PIPELINE, "repair", str(paths["clean"])], None),
         "pipeline repair FILE (mojibake line)": ([PIPELINE, "repair", str(paths["mojibake"])], None),
@@ -107,9 +121,9 @@ def table(medians: dict[str, float], runs: int) -> list[str]:
     bare, ftfy_floor = medians[FLOOR], medians[FTFY_FLOOR]
     rows = [f"Median wall time of {runs} runs each (commands taking turns); load average at the end: "
             f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.", "",
-            "| command | median s | / python -c pass | / import ftfy |", "|---|---|---|---|"]
-    rows += [f"| {label} | {median:.3f} | {median / bare:.1f} | {median / ftfy_floor:.2f} |"
-             for label, median in medians.items()]
+            "| command | median s | / python -c pass | / import ftfy | / typer floor |", "|---|---|---|---|---|"]
+    rows += [f"| {label} | {median:.3f} | {median / bare:.1f} | {median / ftfy_floor:.2f} | "
+             f"{median / medians[TYPER_FLOOR]:.2f} |" for label, median in medians.items()]
     return rows
 
 
