@@ -3,7 +3,8 @@
 A CLI user repairing one file waits for every module the command imports; Pandera (with pandas),
 Prefect and Great Expectations alone took over a second before `pipeline/__init__.py` and
 `schemas/__init__.py` loaded them lazily. A fresh interpreter runs the commands in-process and
-reports which heavy packages are in `sys.modules` after each step (bench/startup.py measures time).
+reports which heavy packages are in `sys.modules` after each step, and whether the Chinese word
+trie (~0.3 s to load, needed only to guess lost bytes) was loaded (bench/startup.py measures time).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ pipeline.cli.app(["--help"], standalone_mode=False)
 step("pipeline --help")
 pipeline.cli.app(["repair", sys.argv[1]], standalone_mode=False)
 step("pipeline repair FILE")
+from pipeline.encoding import language
+seen["word trie loaded"] = language._load_word_model.cache_info().currsize > 0
 pipeline.cli.app(["repair", sys.argv[1], "--log", sys.argv[2]], standalone_mode=False)
 step("pipeline repair FILE --log LOG")
 import pipeline
@@ -51,6 +54,7 @@ def test_repair_and_help_import_no_dataframe_validation_or_orchestration_library
     assert seen["import pipeline.cli"] == []
     assert seen["pipeline --help"] == []
     assert seen["pipeline repair FILE"] == []
+    assert seen["word trie loaded"] is False  # exact re-decodings (设计 too) need only char_best_use
     # --log builds the text_repairs frame: polars, but still no Pandera (nor pandas) for its contract
     assert seen["pipeline repair FILE --log LOG"] == ["polars"]
     assert seen["pipeline.load"] == ["polars"]
