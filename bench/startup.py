@@ -1,6 +1,6 @@
 """Start-up time of the `pipeline` command on one-line inputs: run by hand, prints a Markdown table.
 
-    .venv/bin/python bench/startup.py [--runs N] [--against REV]
+    .venv/bin/python bench/startup.py [--runs N] [--against REV]   # writes bench/STARTUP_RESULTS.md
 
 Each command runs N times (default 11) in a fresh process, the commands taking turns so that load
 from other work on the machine falls on all of them alike; the table gives medians and their
@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 PIPELINE = str(Path(PYTHON).with_name("pipeline"))
+RESULTS = ROOT / "bench" / "STARTUP_RESULTS.md"
 FLOOR, FTFY_FLOOR = "floor: python -c pass", "floor: python -c 'import ftfy'"
 TYPER_FLOOR = "floor: import ftfy + a typer command taking a path"
 #: The least any typer command that repairs a file can cost: typer (which builds a pydantic adapter
@@ -132,7 +133,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--against", metavar="REV", help="also time the pipeline commands at git revision REV")
     args = parser.parse_args()
-    print("\n".join(table(measure(args.runs, args.against), args.runs)))
+    rows = table(measure(args.runs, args.against), args.runs)
+    print("\n".join(rows))
+    command = " ".join(["bench/startup.py", *sys.argv[1:]])
+    RESULTS.write_text("\n".join(["# Start-up of the `pipeline` command", "", f"`{command}`", "", *rows]) + "\n",
+                       encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ __all__ = ["load", "repair_text"]
 def __getattr__(name: str):
     """`load` and `repair_text`, imported on first use (PEP 562).
 
-    Every `pipeline` command imports this package first: `pipeline repair` needs neither polars
-    (`load`) nor the word models, and `pipeline --help` needs nothing, so nothing is imported here."""
+    Every `pipeline` command imports this package first, and `load` brings polars (a quarter of a
+    second) that `pipeline repair` and `pipeline --help` do not use: nothing is imported here."""
     if name == "load":
         from pipeline.loading import load
 

@@ -50,7 +50,7 @@ _MODEL_NAMES = {
 }
 
 
-def __getattr__(name: str):  # PEP 562: called only for names not yet set, so once per name
+def __getattr__(name: str):  # PEP 562: called for names not set yet; the first call sets them all
     if name != "MODELS" and name not in _MODEL_NAMES.values():
         raise AttributeError(f"module 'schemas' has no attribute {name!r}")
     from schemas import models
