@@ -278,23 +278,24 @@ def gbk_section() -> list[str]:
 
 def speed_section() -> list[str]:
     """Seed throughput against ftfy.fix_text in this process, and `pipeline repair` start-up."""
-    import subprocess
+    from bench.startup import FTFY_FLOOR, measure
 
     seed = SEED.read_text(encoding="utf-8")
     ours, theirs = median_seconds(repair_text, seed, 5), median_seconds(ftfy.fix_text, seed, 5)
     short = "NESTLÉ® requiere · g√¢teaux · РґРѕСЂРѕРіРµ · 鎺ㄨ崘绯荤粺 · Donâ€™t"
     ours_short, theirs_short = (median_seconds(repair_text, short, 50), median_seconds(ftfy.fix_text, short, 50))
-    cli = ROOT / ".venv" / "bin" / "pipeline"
-    starts = []
-    for _ in range(3):
-        began = time.perf_counter()
-        subprocess.run([str(cli), "repair"], input="Donâ€™t\n", text=True, capture_output=True, check=True)
-        starts.append(time.perf_counter() - began)
+    runs = 5
+    starts = measure(runs)
+    cli = {label: starts[f"pipeline repair FILE ({kind} line)"] for label, kind in
+           (("clean", "clean"), ("mojibake", "mojibake"), ("lost bytes", "lost-byte"))}
     return ["## Speed", "", "| input | repair_text s | ftfy.fix_text s | ftfy / repair |", "|---|---|---|---|",
             f"| seed notes | {ours:.3f} | {theirs:.3f} | {theirs / ours:.2f} |",
             f"| one short mixed line (warm) | {ours_short * 1e3:.2f} ms | {theirs_short * 1e3:.2f} ms | "
             f"{theirs_short / ours_short:.2f} |", "",
-            f"`pipeline repair` on a one-line input, wall time (median of 3): {statistics.median(starts):.2f} s", ""]
+            f"`pipeline repair FILE` on a one-line input, wall time (median of {runs}, bench/startup.py): "
+            + ", ".join(f"{label} {seconds:.2f} s" for label, seconds in cli.items())
+            + f"; `pipeline --help` {starts['pipeline --help']:.2f} s; floor `python -c 'import ftfy'` "
+            f"{starts[FTFY_FLOOR]:.2f} s (clean line / floor: {cli['clean'] / starts[FTFY_FLOOR]:.2f})", ""]
 
 
 def main() -> None:

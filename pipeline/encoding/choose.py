@@ -217,7 +217,7 @@ def _cjk_options(options: tuple[str, ...], source: str, max_length: int) -> list
     candidate is unknown too, so they are dropped unless all are. None when a candidate is not Han."""
     if not all(language.is_cjk(char) for char in options):
         return None
-    best_use = language.word_model(source, max_length).best_use
+    best_use = language.char_best_use(source, max_length)
     known = [char for char in options if char in best_use] or list(options)
     return [(char, 0.0) for char in known]
 

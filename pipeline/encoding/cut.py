@@ -223,10 +223,10 @@ def likely_candidates(data: bytes, lost: frozenset[int], keep: int = MAX_CANDIDA
     everything = candidates(data, lost)
     if len(everything) <= keep:
         return everything
-    model = language.word_model()
+    best_use = language.char_best_use()
     letters = language.letter_prior("")
 
     def alone(char: str) -> float:
-        return max(model.best_use.get(char, language.FLOOR), language.char_prior(char, letters))
+        return max(best_use.get(char, language.FLOOR), language.char_prior(char, letters))
     return tuple(sorted(everything, key=alone, reverse=True)[:keep])
 

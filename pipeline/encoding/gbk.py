@@ -136,7 +136,7 @@ def _more_chinese(reading: str, original: str) -> bool:
 def _mean_logp(text: str) -> float:
     """Mean over the characters of the log-probability of the likeliest word using each (FLOOR
     for a character no word uses; punctuation counts as ordinary)."""
-    best_use = language.word_model().best_use
+    best_use = language.char_best_use()
     scores = [best_use.get(char, language.FLOOR) if language.is_cjk(char) else
               (-8.0 if not char.isalpha() else language.FLOOR) for char in text]
     return sum(scores) / len(scores) if scores else language.FLOOR

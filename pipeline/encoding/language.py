@@ -28,7 +28,7 @@ CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002f
 FLOOR = math.log(1e-9)
 PRIOR_PATH = Path(__file__).with_name("char_prior.json")
 WORD_TABLE_PATH = Path(__file__).with_name("zh_words.marshal.zlib")
-WORD_TABLE_FORMAT = "zh-word-trie/1"
+WORD_TABLE_FORMAT = "zh-word-trie/2"  # 2: the header (with best_use) and the trie in two zlib streams
 WORD_TABLE_MAX_LENGTH = 4
 CONTEXT_TABLE_PATH = Path(__file__).with_name("zh_context.marshal.zlib")
 CONTEXT_TABLE_FORMAT = "zh-pos-context/1"
@@ -161,22 +161,58 @@ def build_word_model(frequencies: dict[str, float], max_length: int, source: str
 
 def load_word_table(path: Path | None = None) -> dict | None:
     """The precomputed default word model, or None when missing or unreadable (then it is rebuilt)."""
+    read = _read_word_table_header(path or WORD_TABLE_PATH)
+    if read is None:
+        return None
+    header, packed_trie = read
     try:
-        table = marshal.loads(zlib.decompress((path or WORD_TABLE_PATH).read_bytes()))
+        return {**header, "trie": marshal.loads(zlib.decompress(packed_trie))}
+    except (ValueError, EOFError, TypeError, zlib.error):
+        return None
+
+
+def _read_word_table_header(path: Path) -> tuple[dict, bytes] | None:
+    """The table's header (format, max_length, best_use) and its trie still compressed, or None.
+
+    The header is a zlib stream of its own ahead of the trie's, so `char_best_use` reads it alone:
+    ~0.01 s against ~0.3 s for the trie (120 000 dicts to build)."""
+    try:
+        stream = zlib.decompressobj()
+        header = marshal.loads(stream.decompress(path.read_bytes()))
     except (OSError, ValueError, EOFError, TypeError, zlib.error):
         return None
-    if not isinstance(table, dict) or table.get("format") != WORD_TABLE_FORMAT:
+    if not isinstance(header, dict) or header.get("format") != WORD_TABLE_FORMAT or not stream.eof:
         return None
-    return table
+    return header, stream.unused_data
 
 
 def write_word_table(model: WordModel, path: Path | None = None) -> int:
-    """Store `model` as the precomputed table; returns its size in bytes."""
-    payload = {"format": WORD_TABLE_FORMAT, "max_length": model.max_length, "trie": model.trie,
-               "best_use": model.best_use}
-    data = zlib.compress(marshal.dumps(payload), 9)
+    """Store `model` as the precomputed table (header, then trie: see `_read_word_table_header`);
+    returns its size in bytes."""
+    header = {"format": WORD_TABLE_FORMAT, "max_length": model.max_length, "best_use": model.best_use}
+    data = zlib.compress(marshal.dumps(header), 9) + zlib.compress(marshal.dumps(model.trie), 9)
     (path or WORD_TABLE_PATH).write_bytes(data)
     return len(data)
+
+
+def char_best_use(source: str = "wordfreq", max_length: int = 4) -> dict[str, float]:
+    """`word_model(source, max_length).best_use` (per Han character, the log-probability of the
+    likeliest word using it), without loading the trie when the precomputed table holds it.
+
+    Judging an exact re-decoding into Han, or ranking a lost byte's candidates, needs only this;
+    the trie is for scoring words, which only lost-byte guesses do. A one-line `pipeline repair`
+    of mojibake that lost nothing so skips the trie's load."""
+    if source == "wordfreq" and max_length == WORD_TABLE_MAX_LENGTH:
+        best_use = _table_best_use()
+        if best_use is not None:
+            return best_use
+    return word_model(source, max_length).best_use
+
+
+@lru_cache(maxsize=1)
+def _table_best_use() -> dict[str, float] | None:
+    read = _read_word_table_header(WORD_TABLE_PATH)
+    return read[0]["best_use"] if read is not None else None
 
 
 def write_context_table(tables: dict, path: Path | None = None) -> int:

@@ -179,11 +179,18 @@ COMMON_HAN_LOGP = math.log(1e-6)
 
 def _common_cjk(text: str) -> bool:
     """Every character of `text` is a Han character some frequent word uses, or CJK or
-    full-width punctuation (U+3000-U+303F, U+FF00-U+FFEF: "ï¼›" is ；)."""
-    best_use = language.word_model().best_use
-    return all("\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef"
-               or language.is_cjk(char) and best_use.get(char, language.FLOOR) >= COMMON_HAN_LOGP
-               for char in text)
+    full-width punctuation (U+3000-U+303F, U+FF00-U+FFEF: "ï¼›" is ；).
+
+    The word frequencies are looked up only once every character is Han or such punctuation: a
+    Latin re-decoding ("Ã­" is í) is answered without loading them (`pipeline repair` on one line)."""
+    if not all(_cjk_punctuation(char) or language.is_cjk(char) for char in text):
+        return False
+    best_use = language.char_best_use()
+    return all(_cjk_punctuation(char) or best_use.get(char, language.FLOOR) >= COMMON_HAN_LOGP for char in text)
+
+
+def _cjk_punctuation(char: str) -> bool:
+    return "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef"
 
 
 def _only_ascii_besides(line: str, changes: list[tuple]) -> bool:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from pipeline.encoding.codepages import MojibakeProfile
 from pipeline.encoding.config import LOW_CONFIDENCE_BELOW, RepairConfig
-from schemas.contracts import conform
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,14 @@ def logged(source_file: str, line: int, changes: list[tuple]) -> list[TextRepair
 
 
 def repairs_frame(repairs: list[TextRepair]) -> pl.DataFrame:
-    """The repairs as the `text_repairs` dataset (schemas.contracts)."""
+    """The repairs as the `text_repairs` dataset (schemas.contracts).
+
+    Polars is imported here, not with the module: `pipeline repair FILE` prints text and needs a
+    frame only for `--log`, and polars is a quarter of a second of its start-up."""
+    import polars as pl
+
+    from schemas.contracts import conform
+
     columns = {
         "source_file": [r.source_file for r in repairs],
         "line": [r.line for r in repairs],

@@ -135,6 +135,26 @@ def test_missing_word_table_means_building_from_the_source(tmp_path) -> None:
     assert language.load_word_table(tmp_path / "broken") is None
 
 
+def test_word_table_round_trips_and_its_best_use_reads_without_the_trie(tmp_path) -> None:
+    from pipeline.encoding import language
+
+    model = language.WordModel.from_logps({"推荐": -8.0, "系统": -7.0, "推": -9.0}, 4)
+    path = tmp_path / "words.marshal.zlib"
+    language.write_word_table(model, path)
+    table = language.load_word_table(path)
+    assert table is not None and (table["trie"], table["best_use"]) == (model.trie, model.best_use)
+    header, packed_trie = language._read_word_table_header(path)
+    assert header["best_use"] == model.best_use and "trie" not in header and packed_trie
+    path.write_bytes(path.read_bytes()[:-20])  # a truncated trie is a missing table, not a crash
+    assert language.load_word_table(path) is None
+
+
+def test_char_best_use_is_the_word_models() -> None:
+    from pipeline.encoding import language
+
+    assert language.char_best_use() == language.word_model().best_use
+
+
 def test_repeated_damaged_phrase_gets_the_same_repair_each_time() -> None:
     line = mojibake("他们的反馈与评估", "cp1254", SOFT_HYPHEN)
     result = repair_text("\n".join([line, "x", line]))
