@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import product
 
 from pipeline.encoding import language
 from pipeline.encoding.config import RepairConfig
 from pipeline.encoding.cut import Line, Slot
 from pipeline.encoding.lattice import Prepared, choose_prepared, prepare, with_alone
+from pipeline.encoding.words import MIN_ZIPF, word_zipf
 
 CONTEXT_WEIGHT = 1.0  # of the part-of-speech context of one-character readings (bench/repair_eval.py)
 
@@ -153,19 +155,16 @@ def _latin_words(chars: list[str]) -> list[tuple[int, int]]:
 
 
 def _known_reading(chars: list[str], start: int, end: int, slots: list[Slot]) -> tuple[str, ...] | None:
-    """The slots' letters making the likeliest known word, or None when the chosen letters already
-    make a known word or no combination does."""
-    from itertools import product
-
-    from pipeline.encoding.words import word_zipf
-
+    """The slots' letters making the likeliest known word (at least `words.MIN_ZIPF`), or None
+    when the chosen letters already make a known word or no combination does."""
     chosen = tuple(chars[slot.position] for slot in slots)
-    if word_zipf("".join(chars[start:end])) > 0:
+    known = word_zipf("".join(chars[start:end]))
+    if known >= MIN_ZIPF:
         return None
     choices = [[chars[slot.position]] + [c for c in slot.options if c.isalpha() and len(c) == 1
                                          and c != chars[slot.position]][:WORD_OPTIONS - 1] for slot in slots]
     word = chars[start:end]
-    best, best_zipf = None, 0.0
+    best, best_zipf = None, max(known, MIN_ZIPF - 1e-9)
     for combination in product(*choices):
         for slot, char in zip(slots, combination):
             word[slot.position - start] = char
