@@ -1,5 +1,6 @@
 """Rebuild `pipeline/encoding/char_prior.json` (per-character frequencies of non-CJK characters) and
-`pipeline/encoding/zh_words.marshal.zlib` (the default Chinese word model as a precomputed trie).
+`pipeline/encoding/zh_words.marshal.zlib` (the default Chinese word model as a precomputed trie) and
+`pipeline/encoding/ko_syllables.marshal.zlib` (the Korean syllable bigram).
 
 Run by hand (`.venv/bin/python bench/build_char_prior.py`); the repair stage only reads the JSON so a
 run never pays the seconds this takes. Sources, all offline in the `wordfreq` package:
@@ -131,9 +132,20 @@ def write_context_table() -> None:
           f"{language.CONTEXT_TABLE_PATH} (jieba {metadata.version('jieba')})")
 
 
+def write_hangul_table() -> None:
+    """The Korean syllable bigram (`pipeline.encoding.hangul`) from wordfreq's Korean list."""
+    from pipeline.encoding import hangul
+
+    table = hangul.build_table(wordfreq.get_frequency_dict("ko", "best"))
+    size = hangul.write_table(table)
+    print(f"wrote {len(table['unigram'])} syllables, {len(table['within'])} in-token pairs "
+          f"({size / 1e6:.2f} MB) to {hangul.TABLE_PATH} (wordfreq {metadata.version('wordfreq')})")
+
+
 def main() -> None:
     write_word_table()
     write_context_table()
+    write_hangul_table()
     letters = latin_letter_frequencies()
     symbols = symbol_frequencies()
     table = {

@@ -25,6 +25,7 @@ import ftfy
 from pipeline.encoding import RepairConfig, language, mojibake, repair_text
 from pipeline.encoding import choose as repair_module
 from pipeline.encoding.codepages import codepage
+from pipeline.encoding.hangul import is_syllable
 from pipeline.encoding.language import is_cjk
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +73,8 @@ def script(char: str) -> str:
         return "ascii"
     if is_cjk(char):
         return "cjk"
+    if is_syllable(char):
+        return "hangul"
     category = unicodedata.category(char)
     if category.startswith("L"):
         return "latin"
@@ -186,7 +189,7 @@ def lost_byte_section() -> list[str]:
             repaired = repair_text(mojibake(clean, page, dropped)).text
             counts = score(clean, repaired, page, dropped)
             untouched = changed_chars(clean, repair_text(clean).text)
-            for bucket in ("cjk", "latin", "punct", "symbol"):
+            for bucket in ("cjk", "hangul", "latin", "punct", "symbol"):
                 cells = [_rate(counts, bucket, state) for state in ("lost", "intact")]
                 if any(cell != "–" for cell in cells):
                     rows.append(f"| {name} | {page} | {bucket} | {cells[0]} | {cells[1]} | {untouched} |")

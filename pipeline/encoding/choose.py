@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from itertools import product
 
-from pipeline.encoding import language
+from pipeline.encoding import hangul, language
 from pipeline.encoding.config import RepairConfig
 from pipeline.encoding.cut import Line, Slot
 from pipeline.encoding.lattice import Prepared, choose_prepared, prepare, with_alone
@@ -19,21 +19,26 @@ CONTEXT_WEIGHT = 1.0  # of the part-of-speech context of one-character readings 
 
 def choose(cut: Line, config: RepairConfig, cache: dict[tuple, tuple],
            method: str = "lost_byte") -> list[tuple]:
-    """Run the lattice over each window of damaged slots and turn the winners into changes.
+    """Run the lattice over each window of damaged slots and turn the winners into changes (slots
+    of Hangul candidates are Korean's: `hangul.choose_hangul` reads them or leaves them).
 
     `cache` holds windows already searched in this document (repeated phrases such as 推荐系统
     are searched once); it is per document so a run's speed never depends on earlier inputs. It
     also interns the runner-up tuples of the log (keyed by themselves: strings only, where a
     window's key holds an int): a dense document logs ~10 000 of them, ~700 distinct, and every one
     kept is one more object for the garbage collector to walk."""
+    changes, korean = hangul.choose_hangul(cut, config.hangul_min_confidence, config.max_alternatives, method)
+    slots = [slot for slot in cut.slots if slot.position not in korean] if korean else cut.slots
+    if not slots:
+        return changes
     source, max_length = config.word_source, config.max_word_length
     model = language.word_model(source, max_length)
     fixed = _fixed_positions(source, max_length)
     chars = cut.chars
     size = len(chars)
     slot_at: list[Slot | None] = [None] * size
-    masked = list(chars)
-    for slot in cut.slots:
+    masked = [char if len(char) == 1 else char[0] for char in chars]  # a kept Hangul slot: its first
+    for slot in slots:
         slot_at[slot.position] = slot
         masked[slot.position] = "\0"
     flat = "".join(masked)  # the line with every damaged slot as one NUL (same indices as cut.chars)
@@ -44,7 +49,6 @@ def choose(cut: Line, config: RepairConfig, cache: dict[tuple, tuple],
             scorer.append(_single_scorer(source, max_length, _accented_letters(cut)))
         return scorer[0](char)
 
-    changes: list[tuple] = []
     append = changes.append
     weight, keep = CONTEXT_WEIGHT, config.max_alternatives
     cjk_prepared, in_context = _cjk_prepared, _cjk_in_context

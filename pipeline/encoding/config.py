@@ -62,6 +62,10 @@ class RepairConfig(NamedTuple):
     low_confidence_below: float = LOW_CONFIDENCE_BELOW
     """Guesses below this confidence are listed by `RepairResult.low_confidence()`."""
 
+    hangul_min_confidence: float = 0.5
+    """A damaged slot read as a Hangul syllable is changed only when the Korean syllable model gives
+    the reading at least this confidence (and the line holds Hangul besides); else it stays as it is."""
+
     max_alternatives: int = 3
     """Runner-up characters kept per guess in `TextRepair.alternatives`."""
 

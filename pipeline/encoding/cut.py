@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from ftfy.badness import is_bad
 
-from pipeline.encoding import language
+from pipeline.encoding import hangul, language
 from pipeline.encoding.codepages import CodePage, MojibakeProfile
 from pipeline.encoding.units import candidates, sequence_length, split_units
 
@@ -227,6 +227,8 @@ def likely_candidates(data: bytes, lost: frozenset[int], keep: int = MAX_CANDIDA
     letters = language.letter_prior("")
 
     def alone(char: str) -> float:
+        if hangul.is_syllable(char):
+            return hangul.unigram(char)
         return max(best_use.get(char, language.FLOOR), language.char_prior(char, letters))
     return tuple(sorted(everything, key=alone, reverse=True)[:keep])
 

@@ -1,0 +1,210 @@
+"""Korean: choose Hangul syllables for damaged slots with a syllable model, and only where the line
+is Korean.
+
+A Hangul syllable is three UTF-8 bytes (EA-ED lead); when one is lost, a dozen syllables fit the
+two left, and a Chinese word model knows none of them. The model here is a syllable bigram from
+wordfreq's Korean list, which is split into morphemes (시스템 and 을 are separate tokens): within a
+token P(b | a) is counted, across tokens it is P(a ends a token) x P(b starts one), so 시스템을 is
+explained although the list never has it. A run of Hangul (fixed syllables and damaged slots) is
+searched jointly (Viterbi, max-marginals for the confidence).
+
+The gate: "Brontë…" re-encodes to a Hangul lead with one continuation, exactly the shape of a
+syllable that lost a byte. A Hangul reading is therefore kept only on a line that already holds
+Hangul besides the damaged slots (exact re-decodings or clean syllables) and only when the model
+prefers it clearly (`RepairConfig.hangul_min_confidence`); otherwise the text is left as it is.
+"""
+
+from __future__ import annotations
+
+import marshal
+import math
+import re
+import zlib
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.encoding.cut import Line
+
+TABLE_PATH = Path(__file__).with_name("ko_syllables.marshal.zlib")
+TABLE_FORMAT = "ko-syllable-bigram/1"
+SYLLABLE_RE = re.compile("[\uac00-\ud7a3]")
+HANGUL_LEAD_BLOCK = ("\ua000", "\ud7ff")  # what EA-ED leads decode to: Hangul, Yi, jamo extensions
+UNIGRAM_SHARE = 0.01  # of the unigram in every transition (smoothing for pairs the list never shows)
+FLOOR = math.log(1e-9)
+START, END = "^", "$"
+
+
+def is_syllable(char: str) -> bool:
+    """A precomposed Hangul syllable (U+AC00-U+D7A3)."""
+    return len(char) == 1 and "\uac00" <= char <= "\ud7a3"
+
+
+def build_table(frequencies: dict[str, float]) -> dict:
+    """Syllable statistics of a Korean token list (token -> frequency): per syllable its share of
+    all syllables (`unigram`), of token starts (`start`), how often a token ends after it (`end`),
+    and per pair "ab" how often b follows a inside a token, relative to a's count (`within`)."""
+    count: dict[str, float] = {}
+    start: dict[str, float] = {}
+    end: dict[str, float] = {}
+    within: dict[str, float] = {}
+    for token, frequency in frequencies.items():
+        if not token or not all(map(is_syllable, token)):
+            continue
+        start[token[0]] = start.get(token[0], 0.0) + frequency
+        end[token[-1]] = end.get(token[-1], 0.0) + frequency
+        for index, char in enumerate(token):
+            count[char] = count.get(char, 0.0) + frequency
+            if index:
+                pair = token[index - 1:index + 1]
+                within[pair] = within.get(pair, 0.0) + frequency
+    total, starts = sum(count.values()), sum(start.values())
+    return {"format": TABLE_FORMAT,
+            "unigram": {char: round(value / total, 12) for char, value in count.items()},
+            "start": {char: round(value / starts, 12) for char, value in start.items()},
+            "end": {char: round(value / count[char], 6) for char, value in end.items()},
+            "within": {pair: round(value / count[pair[0]], 6) for pair, value in within.items()}}
+
+
+def write_table(table: dict, path: Path | None = None) -> int:
+    """Store the table (bench/build_char_prior.py); returns its size in bytes."""
+    data = zlib.compress(marshal.dumps(table), 9)
+    (path or TABLE_PATH).write_bytes(data)
+    return len(data)
+
+
+@lru_cache(maxsize=1)
+def table() -> dict:
+    """The shipped table, or one built from wordfreq's Korean list when it is missing or stale."""
+    try:
+        loaded = marshal.loads(zlib.decompress(TABLE_PATH.read_bytes()))
+        if isinstance(loaded, dict) and loaded.get("format") == TABLE_FORMAT:
+            return loaded
+    except (OSError, ValueError, EOFError, TypeError, zlib.error):
+        pass
+    import wordfreq
+
+    return build_table(wordfreq.get_frequency_dict("ko", "best"))
+
+
+@lru_cache(maxsize=262_144)
+def transition(before: str, after: str) -> float:
+    """log P(after | before), where `before` may be START and `after` END (a token boundary that
+    is not inside the run: a space, punctuation, a Latin word).
+
+    >>> transition("시", "스") > transition("시", "쁞")
+    True
+    >>> transition("템", "을") > transition("템", "흃")
+    True
+    """
+    model = table()
+    unigram = model["unigram"]
+    if after == END:
+        return math.log(model["end"].get(before, 0.0) * (1 - UNIGRAM_SHARE) + UNIGRAM_SHARE) \
+            if before != START else 0.0
+    if before == START:
+        p = model["start"].get(after, 0.0)
+    else:
+        p = model["within"].get(before + after, 0.0) + model["end"].get(before, 0.0) * model["start"].get(after, 0.0)
+    p = (1 - UNIGRAM_SHARE) * p + UNIGRAM_SHARE * unigram.get(after, 0.0)
+    return math.log(p) if p > 0 else FLOOR
+
+
+def hangul_options(options: Sequence[str]) -> tuple[str, ...]:
+    """The syllables among a damaged slot's candidates when all of them are what a Hangul lead
+    decodes to (so the slot is Korean or nothing), else ()."""
+    low, high = HANGUL_LEAD_BLOCK
+    if not options or not all(len(char) == 1 and low <= char <= high for char in options):
+        return ()
+    return tuple(char for char in options if is_syllable(char))
+
+
+def best_run(options: Sequence[Sequence[str]]) -> tuple[str, list[dict[str, float]]]:
+    """The likeliest string of a run of positions (each a list of syllables; a fixed one has one)
+    between token boundaries, and per position every option's max-marginal log-score.
+
+    >>> text, marginals = best_run([["시"], ["스", "쁞"], ["템"]])
+    >>> text, max(marginals[1], key=marginals[1].get)
+    ('시스템', '스')
+    """
+    size = len(options)
+    forward: list[dict[str, tuple[float, str]]] = []
+    previous = {START: (0.0, "")}
+    for here in options:
+        scores = {}
+        for char in here:
+            scores[char] = max((score + transition(before, char), before) for before, (score, _) in previous.items())
+        forward.append(scores)
+        previous = scores
+    backward: list[dict[str, float]] = [{} for _ in range(size)]
+    backward[-1] = {char: transition(char, END) for char in options[-1]}
+    for index in range(size - 2, -1, -1):
+        backward[index] = {char: max(transition(char, after) + score for after, score in backward[index + 1].items())
+                           for char in options[index]}
+    marginals = [{char: forward[index][char][0] + backward[index][char] for char in options[index]}
+                 for index in range(size)]
+    last = max(marginals[-1], key=marginals[-1].get)
+    chars = [last]
+    for index in range(size - 1, 0, -1):
+        chars.append(forward[index][chars[-1]][1])
+    return "".join(reversed(chars)), marginals
+
+
+def choose_hangul(cut: Line, min_confidence: float, keep: int, method: str) -> tuple[list[tuple], set[int]]:
+    """Readings for the damaged slots of `cut` whose candidates are Hangul, as changes (column,
+    before, after, method, confidence, alternatives), and the positions of all such slots (the
+    lattice leaves them alone: a slot not changed here keeps its text).
+
+    Runs of Hangul (fixed syllables and damaged slots side by side) are searched jointly; a
+    reading is kept only on a line with Hangul besides the slots and at `min_confidence` or more.
+    """
+    candidates = {slot.position: (slot, options) for slot in cut.slots
+                  if (options := hangul_options(slot.options))}
+    if not candidates:
+        return [], set()
+    chars = cut.chars
+    damaged = {slot.position for slot in cut.slots}
+    if not any(is_syllable(char) for index, char in enumerate(chars) if index not in damaged):
+        return [], set(candidates)  # no Korean on the line: "Brontë…" stays
+    changes: list[tuple] = []
+    for run in _runs(chars, candidates):
+        text, marginals = best_run([candidates[index][1] if index in candidates else (chars[index],)
+                                    for index in run])
+        for offset, index in enumerate(run):
+            if index not in candidates:
+                continue
+            slot, char = candidates[index][0], text[offset]
+            ranked = sorted(marginals[offset].items(), key=lambda item: item[1], reverse=True)
+            top = ranked[0][1]
+            confidence = 1.0 / sum(math.exp(score - top) for _, score in ranked)
+            if char != ranked[0][0] or confidence < min_confidence:
+                continue  # not clearly Korean: left as it is
+            chars[index] = char
+            alternatives = tuple(other for other, _ in ranked[1:keep + 1])
+            changes.append((slot.column, slot.before, char, method, round(confidence, 4), alternatives))
+    return changes, set(candidates)
+
+
+def _runs(chars: Sequence[str], candidates: dict) -> list[list[int]]:
+    """Maximal stretches of positions that are damaged Hangul slots or fixed syllables, each with
+    at least one slot."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for index, char in enumerate(chars):
+        if index in candidates or is_syllable(char):
+            current.append(index)
+            continue
+        if any(position in candidates for position in current):
+            runs.append(current)
+        current = []
+    if any(position in candidates for position in current):
+        runs.append(current)
+    return runs
+
+
+def unigram(char: str) -> float:
+    """log P(char) among Korean syllables (FLOOR for one the list never shows)."""
+    p = table()["unigram"].get(char, 0.0)
+    return math.log(p) if p > 0 else FLOOR
