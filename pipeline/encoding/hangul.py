@@ -158,7 +158,8 @@ def choose_hangul(cut: Line, min_confidence: float, keep: int, method: str) -> t
     lattice leaves them alone: a slot not changed here keeps its text).
 
     Runs of Hangul (fixed syllables and damaged slots side by side) are searched jointly; a
-    reading is kept only on a line with Hangul besides the slots and at `min_confidence` or more.
+    reading is kept only on a line with Hangul besides the slots, at `min_confidence` or more, and
+    not for a lone slot touching a letter of another script ("Brontë… 한국어": ë… stays).
     """
     candidates = {slot.position: (slot, options) for slot in cut.slots
                   if (options := hangul_options(slot.options))}
@@ -170,6 +171,8 @@ def choose_hangul(cut: Line, min_confidence: float, keep: int, method: str) -> t
         return [], set(candidates)  # no Korean on the line: "Brontë…" stays
     changes: list[tuple] = []
     for run in _runs(chars, candidates):
+        if len(run) == 1 and _touches_other_letter(chars, run[0]):
+            continue  # "Brontë…s": a lone syllable inside a Latin word is a Latin word
         text, marginals = best_run([candidates[index][1] if index in candidates else (chars[index],)
                                     for index in run])
         for offset, index in enumerate(run):
@@ -185,6 +188,13 @@ def choose_hangul(cut: Line, min_confidence: float, keep: int, method: str) -> t
             alternatives = tuple(other for other, _ in ranked[1:keep + 1])
             changes.append((slot.column, slot.before, char, method, round(confidence, 4), alternatives))
     return changes, set(candidates)
+
+
+def _touches_other_letter(chars: Sequence[str], index: int) -> bool:
+    """The character before or after position `index` is a letter (of another script)."""
+    before = chars[index - 1][-1] if index else ""
+    after = chars[index + 1][0] if index + 1 < len(chars) else ""
+    return before.isalpha() or after.isalpha()
 
 
 def _runs(chars: Sequence[str], candidates: dict) -> list[list[int]]:
