@@ -218,3 +218,24 @@ def unigram(char: str) -> float:
     """log P(char) among Korean syllables (FLOOR for one the list never shows)."""
     p = table()["unigram"].get(char, 0.0)
     return math.log(p) if p > 0 else FLOOR
+
+
+COMMON_SYLLABLE_LOGP = math.log(1e-6)
+"""A syllable is common when it is at least this frequent among the syllables of wordfreq's list."""
+
+
+def common_redecoding(line: str, column: int, before: str, after: str,
+                      changed: frozenset[int] | set[int] = frozenset()) -> bool:
+    """An exact re-decoding (`before` at 1-based `column` of `line` -> `after`) into common Hangul
+    syllables only, with no letter of another script right beside it (a neighbour at an index in
+    `changed` is mojibake being repaired, not a letter): ftfy's badness sees nothing odd in "ê°’"
+    (값), and "Brontë…”" (녔 after a Latin letter) must stay.
+
+    >>> common_redecoding("기본 ê°’", 4, "ê°’", "값"), common_redecoding("Brontë…”", 6, "ë…”", "녔")
+    (True, False)
+    """
+    if not after or not all(is_syllable(char) and unigram(char) >= COMMON_SYLLABLE_LOGP for char in after):
+        return False
+    start, end = column - 1, column - 1 + len(before)
+    neighbours = [index for index in (start - 1, end) if 0 <= index < len(line) and index not in changed]
+    return not any(line[index].isalpha() and not is_syllable(line[index]) for index in neighbours)

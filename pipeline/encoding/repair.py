@@ -20,7 +20,7 @@ from operator import itemgetter
 import ftfy
 from ftfy.badness import badness, is_bad
 
-from pipeline.encoding import language
+from pipeline.encoding import hangul, language
 from pipeline.encoding.choose import choose, dictionary_checked
 from pipeline.encoding.codepages import CodePage, MojibakeProfile, codepage, detect_mojibake
 from pipeline.encoding.collector import COLLECTOR_PAUSED
@@ -157,7 +157,9 @@ def plausible_changes(line: str, changes: list[tuple], strong: bool) -> list[tup
     shapes but ftfy sees nothing odd in them, so they stay. When every non-ASCII character of the
     line re-decodes and some stretch shows mojibake, all of it is taken (as ftfy decodes a line). ftfy has no pattern for Chinese read as a code page
     either ("ä¹\xa0" is 习), so a re-decoding into common Han characters and CJK punctuation only (each from three
-    code-page characters, which legitimate text almost never strings together) is kept too. A lost-byte guess is kept where the heuristics
+    code-page characters, which legitimate text almost never strings together) is kept too; so is one
+    into common Hangul syllables where the line or the document shows mojibake otherwise and no letter
+    of another script touches it (`hangul.common_redecoding`: "ê°’" is 값, "Brontë…”" stays). A lost-byte guess is kept where the heuristics
     see mojibake, or where the line or the document shows it otherwise (an exact re-decoding kept
     on the line, or a document that is evidently mojibake throughout): a lone lead that lost its
     continuation ("KordÃk") has no ftfy pattern, and `cut` only offers it with such evidence."""
@@ -166,6 +168,10 @@ def plausible_changes(line: str, changes: list[tuple], strong: bool) -> list[tup
     if kept and len(kept) < len(exact) == len(changes) and _only_ascii_besides(line, exact):
         kept = exact  # the whole line re-decodes and shows mojibake: ftfy too takes it whole
     evidence = strong or bool(kept)
+    if evidence and len(kept) < len(exact):
+        changed = {index for column, before, *_ in changes for index in range(column - 1, column - 1 + len(before))}
+        kept.extend(change for change in exact if change not in kept
+                    and hangul.common_redecoding(line, change[0], change[1], change[2], changed))
     kept.extend(change for change in changes if change[3].startswith("lost_byte")
                 and (evidence or _looks_bad(line, change)))
     if len(kept) < len(changes):

@@ -57,3 +57,9 @@ def test_lone_damaged_syllable_glued_to_a_latin_word_is_left_alone() -> None:
     damaged = mojibake("일", "cp1252", SOFT_HYPHEN)  # 'ì¼' could be 일, or Latin text around an ì
     line = f"popd{damaged} 한국어 번역"
     assert repair_text(mojibake(CHINESE_DOCUMENT, "cp1252", SOFT_HYPHEN) + line).text.split("\n")[-1] == line
+
+
+@pytest.mark.parametrize("clean", ["(기본 값은 개행 문자)", "방식입니다"])
+def test_intact_hangul_that_ftfy_sees_nothing_odd_in_is_restored(clean: str) -> None:
+    # "ê°’" (값) and "ë°©" (방) look like Latin text to ftfy's badness heuristics
+    assert repair_text(mojibake(clean, "cp1252", SOFT_HYPHEN)).text == clean
