@@ -25,6 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ftfy.badness import is_bad
+
 if TYPE_CHECKING:
     from pipeline.encoding.cut import Line
 
@@ -159,7 +161,8 @@ def choose_hangul(cut: Line, min_confidence: float, keep: int, method: str) -> t
 
     Runs of Hangul (fixed syllables and damaged slots side by side) are searched jointly; a
     reading is kept only on a line with Hangul besides the slots, at `min_confidence` or more, and
-    not for a lone slot touching a letter of another script ("Brontë… 한국어": ë… stays).
+    not for a lone slot glued to a letter of another script that reads as Latin text
+    (`_glued_to_other_letter`: in "Brontë… 한국어" ë… stays).
     """
     candidates = {slot.position: (slot, options) for slot in cut.slots
                   if (options := hangul_options(slot.options))}
@@ -171,7 +174,7 @@ def choose_hangul(cut: Line, min_confidence: float, keep: int, method: str) -> t
         return [], set(candidates)  # no Korean on the line: "Brontë…" stays
     changes: list[tuple] = []
     for run in _runs(chars, candidates):
-        if len(run) == 1 and _touches_other_letter(chars, run[0]):
+        if len(run) == 1 and _glued_to_other_letter(chars, run[0]):
             continue  # "Brontë…s": a lone syllable inside a Latin word is a Latin word
         text, marginals = best_run([candidates[index][1] if index in candidates else (chars[index],)
                                     for index in run])
@@ -190,11 +193,13 @@ def choose_hangul(cut: Line, min_confidence: float, keep: int, method: str) -> t
     return changes, set(candidates)
 
 
-def _touches_other_letter(chars: Sequence[str], index: int) -> bool:
-    """The character before or after position `index` is a letter (of another script)."""
+def _glued_to_other_letter(chars: Sequence[str], index: int) -> bool:
+    """The damaged text at position `index` touches a letter (of another script) and ftfy's badness
+    heuristics see nothing odd in it with its neighbours: "Brontë…" reads as Latin text, while
+    "TIMEOUTì€" (TIMEOUT은: a Korean particle after an English word) does not."""
     before = chars[index - 1][-1] if index else ""
     after = chars[index + 1][0] if index + 1 < len(chars) else ""
-    return before.isalpha() or after.isalpha()
+    return (before.isalpha() or after.isalpha()) and not is_bad(before + chars[index] + after)
 
 
 def _runs(chars: Sequence[str], candidates: dict) -> list[list[int]]:
