@@ -2,11 +2,12 @@
 is Korean.
 
 A Hangul syllable is three UTF-8 bytes (EA-ED lead); when one is lost, a dozen syllables fit the
-two left, and a Chinese word model knows none of them. The model here is a syllable bigram from
+two left, and a Chinese word model knows none of them. The model here is a syllable model from
 wordfreq's Korean list, which is split into morphemes (시스템 and 을 are separate tokens): within a
-token P(b | a) is counted, across tokens it is P(a ends a token) x P(b starts one), so 시스템을 is
-explained although the list never has it. A run of Hangul (fixed syllables and damaged slots) is
-searched jointly (Viterbi, max-marginals for the confidence).
+token P(c | a b) and P(c | b) are counted, across tokens it is P(the token ends) x P(c starts one),
+so 시스템을 is explained although the list never has it; the triple model is trusted by how many
+tokens show its pair (시그널, not 시그도). A run of Hangul (fixed syllables and damaged slots) is
+searched jointly (Viterbi over syllable pairs, max-marginals for the confidence).
 
 The gate: "Brontë…" re-encodes to a Hangul lead with one continuation, exactly the shape of a
 syllable that lost a byte. A Hangul reading is therefore kept only on a line that already holds
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from pipeline.encoding.cut import Line
 
 TABLE_PATH = Path(__file__).with_name("ko_syllables.marshal.zlib")
-TABLE_FORMAT = "ko-syllable-bigram/1"
+TABLE_FORMAT = "ko-syllable-model/2"
 SYLLABLE_RE = re.compile("[\uac00-\ud7a3]")
 HANGUL_LEAD_BLOCK = ("\ua000", "\ud7ff")  # what EA-ED leads decode to: Hangul, Yi, jamo extensions
 UNIGRAM_SHARE = 0.01  # of the unigram in every transition (smoothing for pairs the list never shows)
@@ -63,11 +64,42 @@ def build_table(frequencies: dict[str, float]) -> dict:
                 pair = token[index - 1:index + 1]
                 within[pair] = within.get(pair, 0.0) + frequency
     total, starts = sum(count.values()), sum(start.values())
-    return {"format": TABLE_FORMAT,
+    pair, pair_end, tri, types = _triples(frequencies)
+    return {"format": TABLE_FORMAT, "pair": pair, "pair_end": pair_end, "tri": tri, "types": types,
             "unigram": {char: round(value / total, 12) for char, value in count.items()},
             "start": {char: round(value / starts, 12) for char, value in start.items()},
             "end": {char: round(value / count[char], 6) for char, value in end.items()},
             "within": {pair: round(value / count[pair[0]], 6) for pair, value in within.items()}}
+
+
+def _triples(frequencies: dict[str, float]) -> tuple[dict, dict, dict, dict]:
+    """Syllable pairs "ab" (a may be START: the token starts with b) with how often they occur
+    (`pair`), end a token (`pair_end`) and in how many distinct tokens (`types`); triples "abc" with
+    how often they occur inside a token (`tri`). Frequencies are relative to the token list's."""
+    pair: dict[str, float] = {}
+    pair_end: dict[str, float] = {}
+    tri: dict[str, float] = {}
+    types: dict[str, int] = {}
+    for token, frequency in frequencies.items():
+        if not token or not all(map(is_syllable, token)):
+            continue
+        padded = START + token
+        seen = set()
+        for index in range(1, len(padded)):
+            key = padded[index - 1:index + 1]
+            pair[key] = pair.get(key, 0.0) + frequency
+            if key not in seen:
+                seen.add(key)
+                types[key] = types.get(key, 0) + 1
+            if index >= 2:
+                triple = padded[index - 2:index + 1]
+                tri[triple] = tri.get(triple, 0.0) + frequency
+        last = padded[-2:]
+        pair_end[last] = pair_end.get(last, 0.0) + frequency
+    scale = 1.0 / sum(frequencies.values())
+    return ({key: round(value * scale, 12) for key, value in pair.items()},
+            {key: round(value * scale, 12) for key, value in pair_end.items()},
+            {key: round(value * scale, 12) for key, value in tri.items()}, types)
 
 
 def write_table(table: dict, path: Path | None = None) -> int:
@@ -114,6 +146,36 @@ def transition(before: str, after: str) -> float:
     return math.log(p) if p > 0 else FLOOR
 
 
+TRIPLE_TRUST = 2.0
+"""How much the triple model is trusted after a pair seen in n distinct tokens: n / (n + this)."""
+
+
+@lru_cache(maxsize=262_144)
+def transition3(first: str, before: str, after: str) -> float:
+    """log P(after | first, before): the triple model (inside a token, or the token ends after
+    `before` and the next starts with `after`) where the pair (first, before) is known, mixed with
+    `transition` by how many tokens show the pair. `first` is '' when unknown.
+
+    >>> transition3("시", "그", "널") > transition3("시", "그", "도")
+    True
+    """
+    model = table()
+    key = first + before
+    seen = model["types"].get(key, 0) if first else 0
+    backoff = transition(before, after)
+    if not seen:
+        return backoff
+    share = seen / (seen + TRIPLE_TRUST)
+    count = model["pair"][key]
+    ends = model["pair_end"].get(key, 0.0) / count
+    if after == END:
+        p = ends
+    else:
+        p = model["tri"].get(key + after, 0.0) / count + ends * model["start"].get(after, 0.0)
+    mixed = share * p + (1 - share) * math.exp(backoff)
+    return math.log(mixed) if mixed > 0 else FLOOR
+
+
 def hangul_options(options: Sequence[str]) -> tuple[str, ...]:
     """The syllables among a damaged slot's candidates when all of them are what a Hangul lead
     decodes to (so the slot is Korean or nothing), else ()."""
@@ -125,32 +187,45 @@ def hangul_options(options: Sequence[str]) -> tuple[str, ...]:
 
 def best_run(options: Sequence[Sequence[str]]) -> tuple[str, list[dict[str, float]]]:
     """The likeliest string of a run of positions (each a list of syllables; a fixed one has one)
-    between token boundaries, and per position every option's max-marginal log-score.
+    between token boundaries, and per position every option's max-marginal log-score (a Viterbi
+    over pairs of neighbouring syllables: the model looks two syllables back).
 
     >>> text, marginals = best_run([["시"], ["스", "쁞"], ["템"]])
     >>> text, max(marginals[1], key=marginals[1].get)
     ('시스템', '스')
     """
     size = len(options)
-    forward: list[dict[str, tuple[float, str]]] = []
-    previous = {START: (0.0, "")}
-    for here in options:
-        scores = {}
-        for char in here:
-            scores[char] = max((score + transition(before, char), before) for before, (score, _) in previous.items())
+    # forward[i][(b, c)]: best score of the first i + 1 positions ending in b, c (b = START at 0)
+    forward: list[dict[tuple[str, str], tuple[float, str]]] = [
+        {(START, char): (transition(START, char), "") for char in options[0]}]
+    for index in range(1, size):
+        scores: dict[tuple[str, str], tuple[float, str]] = {}
+        for (first, before), (score, _) in forward[-1].items():
+            for char in options[index]:
+                total = score + transition3(first, before, char)
+                if (before, char) not in scores or total > scores[(before, char)][0]:
+                    scores[(before, char)] = (total, first)
         forward.append(scores)
-        previous = scores
-    backward: list[dict[str, float]] = [{} for _ in range(size)]
-    backward[-1] = {char: transition(char, END) for char in options[-1]}
+    backward: list[dict[tuple[str, str], float]] = [{} for _ in range(size)]
+    backward[-1] = {state: transition3(*state, END) for state in forward[-1]}
     for index in range(size - 2, -1, -1):
-        backward[index] = {char: max(transition(char, after) + score for after, score in backward[index + 1].items())
-                           for char in options[index]}
-    marginals = [{char: forward[index][char][0] + backward[index][char] for char in options[index]}
-                 for index in range(size)]
-    last = max(marginals[-1], key=marginals[-1].get)
-    chars = [last]
+        backward[index] = {(first, before): max(transition3(first, before, char) + backward[index + 1][(before, char)]
+                                                for char in options[index + 1])
+                           for first, before in forward[index]}
+    marginals: list[dict[str, float]] = []
+    for index in range(size):
+        best: dict[str, float] = {}
+        for state, (score, _) in forward[index].items():
+            total = score + backward[index][state]
+            if total > best.get(state[1], -math.inf):
+                best[state[1]] = total
+        marginals.append(best)
+    state = max(forward[-1], key=lambda key: forward[-1][key][0] + backward[-1][key])
+    chars = [state[1]]
     for index in range(size - 1, 0, -1):
-        chars.append(forward[index][chars[-1]][1])
+        first = forward[index][state][1]
+        chars.append(state[0])
+        state = (first, state[0])
     return "".join(reversed(chars)), marginals
 
 
