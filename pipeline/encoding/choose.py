@@ -37,7 +37,9 @@ def choose(cut: Line, config: RepairConfig, cache: dict[tuple, tuple],
     chars = cut.chars
     size = len(chars)
     slot_at: list[Slot | None] = [None] * size
-    masked = [char if len(char) == 1 else char[0] for char in chars]  # a kept Hangul slot: its first
+    masked = list(chars)
+    for position in korean:  # one character per position: a Hangul slot left as it was, its first
+        masked[position] = chars[position][0]
     for slot in slots:
         slot_at[slot.position] = slot
         masked[slot.position] = "\0"

@@ -239,8 +239,9 @@ def choose_hangul(cut: Line, min_confidence: float, keep: int, method: str) -> t
     not for a lone slot glued to a letter of another script that reads as Latin text
     (`_glued_to_other_letter`: in "Brontë… 한국어" ë… stays).
     """
-    candidates = {slot.position: (slot, options) for slot in cut.slots
-                  if (options := hangul_options(slot.options))}
+    low, high = HANGUL_LEAD_BLOCK
+    candidates = {slot.position: (slot, options) for slot in cut.slots  # first option: a cheap test
+                  if low <= slot.options[0] <= high and (options := hangul_options(slot.options))}
     if not candidates:
         return [], set()
     chars = cut.chars
