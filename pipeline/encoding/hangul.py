@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import marshal
 import math
-import re
 import zlib
 from collections.abc import Sequence
 from functools import lru_cache
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
 
 TABLE_PATH = Path(__file__).with_name("ko_syllables.marshal.zlib")
 TABLE_FORMAT = "ko-syllable-model/2"
-SYLLABLE_RE = re.compile("[\uac00-\ud7a3]")
 HANGUL_LEAD_BLOCK = ("\ua000", "\ud7ff")  # what EA-ED leads decode to: Hangul, Yi, jamo extensions
 UNIGRAM_SHARE = 0.01  # of the unigram in every transition (smoothing for pairs the list never shows)
 FLOOR = math.log(1e-9)
