@@ -45,35 +45,13 @@ def is_syllable(char: str) -> bool:
 
 def build_table(frequencies: dict[str, float]) -> dict:
     """Syllable statistics of a Korean token list (token -> frequency): per syllable its share of
-    all syllables (`unigram`), of token starts (`start`), how often a token ends after it (`end`),
-    and per pair "ab" how often b follows a inside a token, relative to a's count (`within`)."""
+    all syllables (`unigram`), of token starts (`start`), how often a token ends after it (`end`);
+    per pair "ab" how often b follows a inside a token relative to a's count (`within`); and for the
+    triple model, per pair "ab" (a may be START: the token starts with b) how often it occurs
+    (`pair`), ends a token (`pair_end`) and in how many distinct tokens (`types`), and per triple
+    "abc" how often it occurs inside a token (`tri`; these relative to the whole list)."""
     count: dict[str, float] = {}
-    start: dict[str, float] = {}
     end: dict[str, float] = {}
-    within: dict[str, float] = {}
-    for token, frequency in frequencies.items():
-        if not token or not all(map(is_syllable, token)):
-            continue
-        start[token[0]] = start.get(token[0], 0.0) + frequency
-        end[token[-1]] = end.get(token[-1], 0.0) + frequency
-        for index, char in enumerate(token):
-            count[char] = count.get(char, 0.0) + frequency
-            if index:
-                pair = token[index - 1:index + 1]
-                within[pair] = within.get(pair, 0.0) + frequency
-    total, starts = sum(count.values()), sum(start.values())
-    pair, pair_end, tri, types = _triples(frequencies)
-    return {"format": TABLE_FORMAT, "pair": pair, "pair_end": pair_end, "tri": tri, "types": types,
-            "unigram": {char: round(value / total, 12) for char, value in count.items()},
-            "start": {char: round(value / starts, 12) for char, value in start.items()},
-            "end": {char: round(value / count[char], 6) for char, value in end.items()},
-            "within": {pair: round(value / count[pair[0]], 6) for pair, value in within.items()}}
-
-
-def _triples(frequencies: dict[str, float]) -> tuple[dict, dict, dict, dict]:
-    """Syllable pairs "ab" (a may be START: the token starts with b) with how often they occur
-    (`pair`), end a token (`pair_end`) and in how many distinct tokens (`types`); triples "abc" with
-    how often they occur inside a token (`tri`). Frequencies are relative to the token list's."""
     pair: dict[str, float] = {}
     pair_end: dict[str, float] = {}
     tri: dict[str, float] = {}
@@ -82,22 +60,25 @@ def _triples(frequencies: dict[str, float]) -> tuple[dict, dict, dict, dict]:
         if not token or not all(map(is_syllable, token)):
             continue
         padded = START + token
-        seen = set()
+        end[token[-1]] = end.get(token[-1], 0.0) + frequency
+        pair_end[padded[-2:]] = pair_end.get(padded[-2:], 0.0) + frequency
         for index in range(1, len(padded)):
+            count[padded[index]] = count.get(padded[index], 0.0) + frequency
             key = padded[index - 1:index + 1]
             pair[key] = pair.get(key, 0.0) + frequency
-            if key not in seen:
-                seen.add(key)
+            if padded.find(key) == index - 1:  # the pair's first occurrence in this token
                 types[key] = types.get(key, 0) + 1
             if index >= 2:
-                triple = padded[index - 2:index + 1]
-                tri[triple] = tri.get(triple, 0.0) + frequency
-        last = padded[-2:]
-        pair_end[last] = pair_end.get(last, 0.0) + frequency
-    scale = 1.0 / sum(frequencies.values())
-    return ({key: round(value * scale, 12) for key, value in pair.items()},
-            {key: round(value * scale, 12) for key, value in pair_end.items()},
-            {key: round(value * scale, 12) for key, value in tri.items()}, types)
+                tri[padded[index - 2:index + 1]] = tri.get(padded[index - 2:index + 1], 0.0) + frequency
+    total, starts, scale = sum(count.values()), sum(end.values()), 1.0 / sum(frequencies.values())
+    return {"format": TABLE_FORMAT,
+            "unigram": {char: round(value / total, 12) for char, value in count.items()},
+            "start": {key[1]: round(value / starts, 12) for key, value in pair.items() if key[0] == START},
+            "end": {char: round(value / count[char], 6) for char, value in end.items()},
+            "within": {key: round(value / count[key[0]], 6) for key, value in pair.items() if key[0] != START},
+            "pair": {key: round(value * scale, 12) for key, value in pair.items()},
+            "pair_end": {key: round(value * scale, 12) for key, value in pair_end.items()},
+            "tri": {key: round(value * scale, 12) for key, value in tri.items()}, "types": types}
 
 
 def write_table(table: dict, path: Path | None = None) -> int:
