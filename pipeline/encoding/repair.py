@@ -27,7 +27,7 @@ from pipeline.encoding.collector import COLLECTOR_PAUSED
 from pipeline.encoding.config import FTFY_FALLBACK_CONFIG, RepairConfig
 from pipeline.encoding.cut import cut_line, lone_lead
 from pipeline.encoding.gbk import repair_gbk_line
-from pipeline.encoding.words import WORD_RE, known_word, repair_words
+from pipeline.encoding.words import WORD_RE, known_word, readings_differ, repair_words
 from pipeline.encoding.result import RepairResult, TextRepair, logged, repairs_frame
 
 __all__ = ["RepairResult", "TextRepair", "repair_line", "repair_text", "repairs_frame"]
@@ -286,6 +286,8 @@ def _dictionary_if_better(line: str, chosen: str, changes: list[tuple],
     knows and the word-by-word reading changes every stretch it changed: "MĂĄm dost tĹ™etĂ­ho"
     mixes latin-2 (Ą) and cp1250 (™); read through cp1250 as a whole it gives "Måm", word by word
     "Mám"."""
+    if not readings_differ(line, config.word_codepages):
+        return chosen, changes  # every word reads one way: nothing for a dictionary to decide
     text, found = repair_words(line, config.word_codepages)
     if not found or text == chosen or is_bad(text) or not _covered(changes, found):
         return chosen, changes

@@ -19,6 +19,7 @@ from pipeline.encoding import language
 
 WORD_RE = re.compile(r"[^\s\"'()\[\]{}<>,.;:!?]*[^\x00-\x7f][^\s\"'()\[\]{}<>,.;:!?]*")
 LETTERS_RE = re.compile(r"[^\W\d_]+")
+GLUED_DIGIT_RE = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 MIN_ZIPF = 1.5
 """A reading's words must each be at least this frequent (Zipf scale) in a language of its script."""
 SCRIPT_LANGUAGES = {"CYRILLIC": ("ru", "uk", "bg", "mk"), "GREEK": ("el",), "HEBREW": ("he",),
@@ -52,15 +53,35 @@ def repair_words(line: str, codepages: tuple[str, ...]) -> tuple[str, list[tuple
 def _reading(word: str, codepages: tuple[str, ...]) -> tuple[str, str] | None:
     """The first code page whose UTF-8 reading of `word` is a known word while `word` is not."""
     for codepage in codepages:
-        try:
-            text = word.encode(codepage).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        if text == word or not _plain(text) or not _odd(word):
+        text = _decoded(word, codepage)
+        if text is None or not _odd(word):
             continue
         if known_word(text) and not known_word(word):
             return text, codepage
     return None
+
+
+def _decoded(word: str, codepage: str) -> str | None:
+    """`word` encoded back through `codepage` and read as UTF-8, when that works and gives another,
+    plain text (`_plain`); None otherwise."""
+    try:
+        text = word.encode(codepage).decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    return text if text != word and _plain(text) else None
+
+
+def readings_differ(line: str, codepages: tuple[str, ...]) -> bool:
+    """Some word of `line` reads differently through two of the code pages ("MĂĄm": Måm through
+    cp1250, Mám through latin-2): only then can a dictionary tell a line reading from a word-by-word
+    one. No word list is loaded to answer."""
+    return any(len(_readings(match.group(), codepages)) > 1 for match in WORD_RE.finditer(line))
+
+
+@lru_cache(maxsize=16_384)
+def _readings(word: str, codepages: tuple[str, ...]) -> frozenset[str]:
+    """The UTF-8 readings of `word` through each code page that encodes it (plain ones only)."""
+    return frozenset(text for codepage in codepages if (text := _decoded(word, codepage)) is not None)
 
 
 TEXT_PUNCTUATION = frozenset("’‘“”–—…•·")
@@ -94,6 +115,8 @@ def known_word(text: str) -> bool:
     words = LETTERS_RE.findall(text)
     if not words or min(map(len, words)) < 2 or 2 * sum(map(len, words)) < len(text):
         return False  # a lone letter among signs ("5ף35" from 5×£35) is no evidence
+    if GLUED_DIGIT_RE.search(text):
+        return False  # letters glued to digits ("aa0bẖ0") are a code, not words to look up
     return any(all(_zipf(word, name) >= MIN_ZIPF for word in words) for name in _languages(text))
 
 
