@@ -115,10 +115,12 @@ def dictionary_checked(cut: Line, changes: list[tuple]) -> list[tuple]:
     word no language knows and other candidates make one it does, the known word wins ("Ä" that
     lost its byte is č by the letters, but "DienvidÄfrika" is Dienvidāfrika, a Latvian word).
     Letters only: the Chinese lattice already reads words. `cut.chars` holds the chosen letters."""
+    if not any(change[2].isalpha() and not language.is_cjk(change[2]) for change in changes):
+        return changes  # Han and punctuation guesses only (the common case of a Chinese line)
     slot_of = {slot.position: slot for slot in cut.slots}
     by_column = {change[0]: index for index, change in enumerate(changes)}
     chars = cut.chars
-    for start, end in _latin_words(chars):
+    for start, end in _latin_words(chars, sorted(slot_of)):
         slots = [slot_of[position] for position in range(start, end) if position in slot_of]
         if not slots or len(slots) > MAX_WORD_SLOTS or not any(slot.column in by_column for slot in slots):
             continue
@@ -146,17 +148,22 @@ WORDS_CONFIDENCE = 0.9
 """Confidence of a guess the dictionary re-check chose (bench/REPAIR_RESULTS.md, calibration)."""
 
 
-def _latin_words(chars: list[str]) -> list[tuple[int, int]]:
-    """Spans of positions whose characters are all letters outside Han (a damaged slot kept as
-    itself may hold several characters)."""
-    spans, start = [], None
-    for position, char in enumerate(chars + [" "]):
-        letter = char.isalpha() and not any(language.is_cjk(c) for c in char)
-        if letter and start is None:
-            start = position
-        elif not letter and start is not None:
-            spans.append((start, position))
-            start = None
+def _latin_words(chars: list[str], positions: list[int]) -> list[tuple[int, int]]:
+    """Spans of the words (runs of letters outside Han; a damaged slot kept as itself may hold
+    several characters) that hold one of the sorted `positions`."""
+    def letter(char: str) -> bool:
+        return char.isalpha() and not any(language.is_cjk(c) for c in char)
+
+    spans: list[tuple[int, int]] = []
+    for position in positions:
+        if spans and position < spans[-1][1] or not letter(chars[position]):
+            continue
+        start = end = position
+        while start > 0 and letter(chars[start - 1]):
+            start -= 1
+        while end + 1 < len(chars) and letter(chars[end + 1]):
+            end += 1
+        spans.append((start, end + 1))
     return spans
 
 
