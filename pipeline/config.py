@@ -24,7 +24,7 @@ _SECTIONS = {
     "tracks": "canonical track name = list of words",
     "severities": "check name = 'error' | 'warning' | 'info'",
     "matching": "title_min_score, displacement_min_support",
-    "repair": "codepages",
+    "repair": "codepages, word_codepages, low_confidence_below, hangul_min_confidence",
     "ingest": "max_document_bytes",
 }
 
@@ -40,6 +40,10 @@ class PipelineConfig:
     title_min_score: float = 90.0
     displacement_min_support: int = 3
     codepages: tuple[str, ...] = ("cp1252", "cp1254", "cp1250", "cp1257", "latin-1")
+    word_codepages: tuple[str, ...] = ("macroman", "cp1251", "cp437", "cp1250", "iso-8859-2", "cp1257",
+                                       "cp1252", "cp1254", "latin-1")
+    low_confidence_below: float = 0.6
+    hangul_min_confidence: float = 0.5
     max_document_bytes: int = 16 * 1024 * 1024
 
     @property
@@ -64,10 +68,12 @@ class PipelineConfig:
         return self.severities.get(check, default)
 
     def repair_config(self) -> Any:
-        """The repair stage's `RepairConfig` with this file's code pages."""
+        """The repair stage's `RepairConfig` with this file's code pages and thresholds."""
         from pipeline.encoding.config import RepairConfig
 
-        return RepairConfig(codepages=self.codepages)
+        return RepairConfig(codepages=self.codepages, word_codepages=self.word_codepages,
+                            low_confidence_below=self.low_confidence_below,
+                            hangul_min_confidence=self.hangul_min_confidence)
 
 
 def _fail(path: Path, key: str | None, reason: str) -> ConfigError:
@@ -119,19 +125,19 @@ def _number(table: dict, section: str, key: str, kind: type, low: float, high: f
     return kind(value)
 
 
-def _codepages(table: dict, path: Path) -> tuple[str, ...]:
+def _codepages(table: dict, path: Path, key: str = "codepages") -> tuple[str, ...]:
     import codecs
 
-    pages = table.get("codepages", list(PipelineConfig.__dataclass_fields__["codepages"].default))
+    pages = table.get(key, list(PipelineConfig.__dataclass_fields__[key].default))
     if not isinstance(pages, list) or not pages:
-        raise _fail(path, "repair.codepages", "must be a non-empty list of code page names")
+        raise _fail(path, f"repair.{key}", "must be a non-empty list of code page names")
     for page in pages:
         try:
             info = codecs.lookup(page) if isinstance(page, str) else None
         except LookupError:
             info = None
         if info is None:
-            raise _fail(path, "repair.codepages", f"{page!r} is not a code page Python knows (e.g. 'cp1252')")
+            raise _fail(path, f"repair.{key}", f"{page!r} is not a code page Python knows (e.g. 'cp1252')")
     return tuple(pages)
 
 
@@ -146,7 +152,8 @@ def parse_config(text: str, path: Path) -> PipelineConfig:
             raise _fail(path, section, f"unknown section; known: {', '.join(_SECTIONS)}")
     matching, repair, ingest = (_table(data, name, path) for name in ("matching", "repair", "ingest"))
     _known_keys(matching, "matching", ("title_min_score", "displacement_min_support"), path)
-    _known_keys(repair, "repair", ("codepages",), path)
+    _known_keys(repair, "repair", ("codepages", "word_codepages", "low_confidence_below",
+                                   "hangul_min_confidence"), path)
     _known_keys(ingest, "ingest", ("max_document_bytes",), path)
     return PipelineConfig(
         path=str(path),
@@ -156,6 +163,9 @@ def parse_config(text: str, path: Path) -> PipelineConfig:
         title_min_score=_number(matching, "matching", "title_min_score", float, 0, 100, 90.0, path),
         displacement_min_support=_number(matching, "matching", "displacement_min_support", int, 2, None, 3, path),
         codepages=_codepages(repair, path),
+        word_codepages=_codepages(repair, path, "word_codepages"),
+        low_confidence_below=_number(repair, "repair", "low_confidence_below", float, 0, 1, 0.6, path),
+        hangul_min_confidence=_number(repair, "repair", "hangul_min_confidence", float, 0, 1, 0.5, path),
         max_document_bytes=_number(ingest, "ingest", "max_document_bytes", int, 1, None, 16 * 1024 * 1024, path),
     )
 

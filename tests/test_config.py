@@ -22,7 +22,16 @@ def test_the_packaged_default_ships_the_common_tracks():
     config = load_config(DEFAULT_CONFIG)
     assert {"Full", "Short", "Reproducibility", "Industry", "Demo", "Late-Breaking Results", "Poster", "Workshop",
             "Tutorial", "Perspective", "Doctoral"} <= set(config.track_names)
-    assert config.repair_config().codepages == config.codepages
+    repair = config.repair_config()
+    assert repair.codepages == config.codepages and repair.word_codepages == config.word_codepages
+    assert (repair.low_confidence_below, repair.hangul_min_confidence) == (0.6, 0.5)
+
+
+def test_repair_thresholds_and_word_code_pages_come_from_the_file(tmp_path):
+    path = write(tmp_path, '[tracks]\n"Full" = ["full"]\n[repair]\nword_codepages = ["cp1251"]\n'
+                           'low_confidence_below = 0.8\nhangul_min_confidence = 0.7\n')
+    repair = load_config(path).repair_config()
+    assert (repair.word_codepages, repair.low_confidence_below, repair.hangul_min_confidence) == (("cp1251",), 0.8, 0.7)
 
 
 def test_a_local_pipeline_toml_wins_over_the_default_and_an_explicit_path_over_both(tmp_path):
@@ -38,6 +47,8 @@ def test_a_local_pipeline_toml_wins_over_the_default_and_an_explicit_path_over_b
     ('[tracks]\n"Full" = ["full"]\n[matching]\ntitle_min_score = 140\n', "matching.title_min_score"),
     ('[tracks]\n"Full" = ["full"]\n[matching]\ntitle_score = 90\n', "matching.title_score"),
     ('[tracks]\n"Full" = ["full"]\n[repair]\ncodepages = ["cp9999"]\n', "repair.codepages"),
+    ('[tracks]\n"Full" = ["full"]\n[repair]\nword_codepages = []\n', "repair.word_codepages"),
+    ('[tracks]\n"Full" = ["full"]\n[repair]\nhangul_min_confidence = 1.5\n', "repair.hangul_min_confidence"),
     ('[tracks]\n"Full" = ["full"]\n[colours]\nx = 1\n', "colours"),
     ('[tracks]\n', "tracks"),
 ])

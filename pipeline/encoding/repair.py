@@ -2,12 +2,15 @@
 
 Per document: profile the damage (code page, lost bytes) once. Per line: a line with no
 UTF-8-shaped stretch passes through untouched (fast path). Otherwise each run of code-page
-characters is cut into UTF-8 units; intact units are re-decoded exactly (method 'ftfy': the
-lossless fix ftfy itself would make), short units get candidate characters and a lattice over each
-window of damaged positions picks them (method 'lost_byte').
+characters is cut into UTF-8 units; intact units are re-decoded exactly (method
+'redecode:<codec>'), short units get candidate characters and a lattice over each window of
+damaged positions picks them (method 'lost_byte:<codec>'). In a document that is mojibake
+throughout (`STRONG_DOCUMENT_UNITS`) the document's code page is trusted; in any other text each
+line is judged as ftfy judges it, as a whole (`judged_as_ftfy_would`, `_ours_beats_ftfy`).
 
 The jobs live in their own modules: `cut` (line cutting), `choose` (window scoring over
-`lattice`), `result` (the log types and frame), `collector` (pausing the garbage collector).
+`lattice`), `result` (the log types and frame), `collector` (pausing the garbage collector),
+`words` (single words through other code pages), `gbk` (UTF-8 read as GBK), `hangul` (Korean).
 """
 
 from __future__ import annotations
@@ -41,8 +44,11 @@ def repair_text(text: str, *, source_file: str = "<stdin>",
 
     Every line is judged on its own: the document's code page explains its lines first (exact
     re-decodings and lost-byte guesses, each kept only where the original looks like mojibake:
-    `plausible_change`); a line that still looks like mojibake afterwards goes to ftfy, which
+    `plausible_changes`); a line that still looks like mojibake afterwards goes to ftfy, which
     knows more code pages and layered mojibake, and the less bad of the two readings is kept.
+    Outside a document that is mojibake throughout, ftfy's judgement of the whole line is the
+    reference: ours stands where ftfy sees nothing only when complete, confident and corroborated,
+    and beats ftfy's reading only when it leaves less that cannot be text.
 
     >>> repair_text("VojtÄ›ch VanÄura and â€œKordÃkâ€").text
     'Vojtěch Vančura and “Kordík”'

@@ -25,7 +25,7 @@ class TextRepair:
     column: int
     before: str
     after: str
-    method: str  # 'ftfy' (lossless re-decoding) or 'lost_byte' (guessed lost bytes)
+    method: str  # 'ftfy', 'redecode:<codec>' (exact) or 'lost_byte:<codec>' (guessed lost bytes)
     confidence: float
     alternatives: tuple[str, ...] = ()  # runner-up characters, best first
 
