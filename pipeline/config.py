@@ -115,8 +115,8 @@ def _severities(data: dict, path: Path) -> dict[str, str]:
     return dict(severities)
 
 
-def _number(table: dict, section: str, key: str, kind: type, low: float, high: float | None, default: Any, path: Path) -> Any:
-    value = table.get(key, default)
+def _number(table: dict, section: str, key: str, kind: type, low: float, high: float | None, path: Path) -> Any:
+    value = table.get(key, _default(key))
     if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else int):
         raise _fail(path, f"{section}.{key}", f"must be a{'' if kind is int else ' number'} {kind.__name__}, got {value!r}")
     if value < low or (high is not None and value > high):
@@ -125,10 +125,15 @@ def _number(table: dict, section: str, key: str, kind: type, low: float, high: f
     return kind(value)
 
 
+def _default(name: str) -> Any:
+    """The default of a `PipelineConfig` field: a key missing from the file takes it."""
+    return PipelineConfig.__dataclass_fields__[name].default
+
+
 def _codepages(table: dict, path: Path, key: str = "codepages") -> tuple[str, ...]:
     import codecs
 
-    pages = table.get(key, list(PipelineConfig.__dataclass_fields__[key].default))
+    pages = table.get(key, list(_default(key)))
     if not isinstance(pages, list) or not pages:
         raise _fail(path, f"repair.{key}", "must be a non-empty list of code page names")
     for page in pages:
@@ -160,13 +165,13 @@ def parse_config(text: str, path: Path) -> PipelineConfig:
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         tracks=_tracks(data, path),
         severities=_severities(data, path),
-        title_min_score=_number(matching, "matching", "title_min_score", float, 0, 100, 90.0, path),
-        displacement_min_support=_number(matching, "matching", "displacement_min_support", int, 2, None, 3, path),
+        title_min_score=_number(matching, "matching", "title_min_score", float, 0, 100, path),
+        displacement_min_support=_number(matching, "matching", "displacement_min_support", int, 2, None, path),
         codepages=_codepages(repair, path),
         word_codepages=_codepages(repair, path, "word_codepages"),
-        low_confidence_below=_number(repair, "repair", "low_confidence_below", float, 0, 1, 0.6, path),
-        hangul_min_confidence=_number(repair, "repair", "hangul_min_confidence", float, 0, 1, 0.5, path),
-        max_document_bytes=_number(ingest, "ingest", "max_document_bytes", int, 1, None, 16 * 1024 * 1024, path),
+        low_confidence_below=_number(repair, "repair", "low_confidence_below", float, 0, 1, path),
+        hangul_min_confidence=_number(repair, "repair", "hangul_min_confidence", float, 0, 1, path),
+        max_document_bytes=_number(ingest, "ingest", "max_document_bytes", int, 1, None, path),
     )
 
 

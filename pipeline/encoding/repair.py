@@ -123,8 +123,11 @@ def judged_as_ftfy_would(line: str, repaired: str, changes: list[tuple], config:
     capitals, though the pair has the UTF-8 shape of a no-break space; the rest must stand as a
     whole (`stands_where_ftfy_declines`)."""
     kept = [change for change in changes if not _letter_of_a_word_in_capitals(line, change)]
-    if kept and stands_where_ftfy_declines(line, applied(line, kept), kept, config):
-        return (repaired if len(kept) == len(changes) else applied(line, kept)), kept, False
+    if not kept:
+        return line, [], True
+    reading = repaired if len(kept) == len(changes) else applied(line, kept)
+    if stands_where_ftfy_declines(line, reading, kept, config):
+        return reading, kept, False
     return line, [], True
 
 
