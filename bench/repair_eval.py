@@ -181,6 +181,7 @@ def lost_byte_section() -> list[str]:
     corpora = {"zh catalogues (odd lines)": "\n".join(catalogue_text("zh_CN", 60_000).split("\n")[1::2]),
                "Latin names (iso-codes)": names, "Hangul (ko catalogues)": catalogue_text("ko", 30_000)}
     rows = ["## Lost bytes per script (held-out text: none of it was used to tune)", "",
+            corpus_line(corpora), "",
             "| corpus | code page | script | lost a byte: restored | intact: restored | clean chars changed |",
             "|---|---|---|---|---|---|"]
     for name, clean in corpora.items():
@@ -197,6 +198,18 @@ def lost_byte_section() -> list[str]:
 
 
 CONFIDENCE_BINS = ((0.0, 0.6), (0.6, 0.9), (0.9, 0.99), (0.99, 1.01))
+
+
+def corpus_line(corpora: dict[str, str]) -> str:
+    """Which catalogues the figures come from: the corpus is whatever the machine has installed
+    (installing Chromium for the report tests adds GTK's catalogues), so figures from two machines
+    compare only when these digests match."""
+    import hashlib
+
+    catalogues = sorted(str(path) for base in LOCALE_DIRS for path in base.glob("**/zh_CN/LC_MESSAGES/*.mo"))
+    digests = ", ".join(f"{name}: {len(text.splitlines())} lines, sha256 "
+                        f"{hashlib.sha256(text.encode()).hexdigest()[:12]}" for name, text in corpora.items())
+    return f"Corpus: {len(catalogues)} zh_CN catalogues on this machine; {digests}."
 
 
 def calibration_section() -> list[str]:

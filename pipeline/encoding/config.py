@@ -53,8 +53,9 @@ class RepairConfig(NamedTuple):
     were seen (with 64 possible values, absence is then evidence rather than chance)."""
 
     word_source: str = "wordfreq"
-    """Chinese word prior: 'wordfreq' (wordfreq's zh list), 'jieba' (jieba's dict.txt) or 'chars'
-    (single characters only); measured in bench/repair_eval.py."""
+    """Chinese word prior: 'wordfreq' (wordfreq's zh list, with 5 % of the mass given to the words
+    of simplified-Chinese software translations: the precomputed table, bench/build_char_prior.py),
+    'jieba' (jieba's dict.txt) or 'chars' (single characters only); measured in bench/repair_eval.py."""
 
     max_word_length: int = 4
     """Longest Chinese word the lattice looks up."""

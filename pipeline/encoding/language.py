@@ -1,10 +1,11 @@
 """The language model that chooses between candidate characters: cheap lookups, loaded once.
 
-Chinese: a unigram *word* model (wordfreq's zh list by default, jieba's dictionary as an
-alternative) used over a lattice, because one character rarely decides alone — "åé¦ˆ" is
-反馈 only because 反馈 is a word. A damaged character read as a one-character word also gets a
-part-of-speech context score from its fixed neighbours (`single_word_context`, from jieba's tagging
-HMM): 中, 与 and 不 share their damaged bytes and only context tells them apart. Everything else: a per-character prior (letters of Latin-script
+Chinese: a unigram *word* model (wordfreq's zh list mixed with words of technical text by
+default, jieba's dictionary as an alternative) used over a lattice, because one character rarely
+decides alone — "åé¦ˆ" is 反馈 only because 反馈 is a word. A damaged character read as a
+one-character word also gets a context score from its fixed neighbours (`single_word_context`,
+counted across word boundaries in segmented running text): 中, 与 and 不 share their damaged bytes
+and only context tells them apart. Everything else: a per-character prior (letters of Latin-script
 languages mixed by the letters already on the line, symbols and emoji from wordfreq, and a small
 hand table of punctuation) plus context rules (letter case, bracket and quote pairing, ZWJ
 between pictographs).
@@ -31,8 +32,8 @@ WORD_TABLE_PATH = Path(__file__).with_name("zh_words.marshal.zlib")
 WORD_TABLE_FORMAT = "zh-word-trie/2"  # 2: the header (with best_use) and the trie in two zlib streams
 WORD_TABLE_MAX_LENGTH = 4
 CONTEXT_TABLE_PATH = Path(__file__).with_name("zh_context.marshal.zlib")
-CONTEXT_TABLE_FORMAT = "zh-pos-context/1"
-LEFT_WEIGHT, RIGHT_WEIGHT = 1.0, 1.0  # of the two sides of `single_word_context` (1.0/0.5 measured +0.1 pt)
+CONTEXT_TABLE_FORMAT = "zh-boundary-context/2"  # 2: counts across word boundaries (1: jieba's POS HMM)
+CONTEXT_PSEUDO_COUNT = 5.0  # κ of `single_word_context` (1-20 measured within 0.2 pt on the tuning lines)
 
 PUNCTUATION_FREQUENCY: dict[str, float] = {
     # Rough per-token frequencies in mixed Chinese/English prose; only their order matters much.
@@ -216,51 +217,79 @@ def _table_best_use() -> dict[str, float] | None:
 
 
 def write_context_table(tables: dict, path: Path | None = None) -> int:
-    """Store the part-of-speech context tables (bench/build_char_prior.py); returns the size in bytes."""
+    """Store the boundary-context counts (bench/build_char_prior.py); returns the size in bytes."""
     data = zlib.compress(marshal.dumps({"format": CONTEXT_TABLE_FORMAT, **tables}), 9)
     (path or CONTEXT_TABLE_PATH).write_bytes(data)
     return len(data)
 
 
 @lru_cache(maxsize=1)
-def _context_tables() -> tuple[dict, dict, dict] | None:
-    """(left, right, tags) of `zh_context.marshal.zlib`, or None when missing (no context then)."""
+def _context_tables() -> tuple[dict, dict, dict, dict, dict, int] | None:
+    """(alone, left, right, before, after, words) of `zh_context.marshal.zlib`, or None when missing
+    or of another format (no context then)."""
     try:
         table = marshal.loads(zlib.decompress(CONTEXT_TABLE_PATH.read_bytes()))
     except (OSError, ValueError, EOFError, TypeError, zlib.error):
         return None
     if not isinstance(table, dict) or table.get("format") != CONTEXT_TABLE_FORMAT:
         return None
-    return table["left"], table["right"], table["tags"]
+    return (table["alone"], table["left"], table["right"], table["before"], table["after"],
+            table["words"])
+
+
+BOUNDARY_PUNCTUATION = {",": "，", ".": "。", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（",
+                        ")": "）", '"': "“", "「": "“", "」": "”"}
+
+
+def boundary_class(char: str) -> str:
+    """What the context model knows of a neighbour: a Han character itself, a common punctuation
+    mark (half- and full-width alike), "A" for Latin letters, digits and spaces (mixed text such
+    as "LLM 中"), "P" for anything else. A comma after 中 and a Latin word after 与 are different
+    evidence, so they are not one "not Han" class.
+
+    >>> [boundary_class(c) for c in "文,，A 7—"]
+    ['文', '，', '，', 'A', 'A', 'A', 'P']
+    """
+    if is_cjk(char):
+        return char
+    char = unicodedata.normalize("NFKC", char) or char
+    char = BOUNDARY_PUNCTUATION.get(char, char)
+    if char in "，。：；！？（）、《》“”":
+        return char
+    return "A" if char.isalnum() or char.isspace() else "P"
 
 
 @lru_cache(maxsize=262_144)
 def single_word_context(before: str, char: str, after: str) -> float:
-    """Log-ratio: how much likelier Han `char` is as a one-character word between the characters
-    `before` and `after` than at an arbitrary word boundary ('' = unknown or not Han: no evidence).
+    """Log-ratio: how much likelier Han `char` is as a one-character word next to the characters
+    `before` and `after` than next to any neighbour ('' = unknown, e.g. another damaged slot).
 
-    A part-of-speech bigram from jieba's tagging HMM, summed over the character's tags: 中 (locative)
-    suits the end of a noun, 不 (adverb) the start of a verb, 与 (conjunction/preposition) a noun
-    on both sides. The unigram word model cannot tell these apart; this is what context adds.
+    Counted in word-segmented running text (bench/build_char_prior.py): how often the one-character
+    word `char` follows a word ending in `before` (and precedes one starting with `after`), against
+    how often it would by chance, each side log((seen + κ) / (expected + κ)). The pseudo-count κ
+    keeps a pair that is rare only because both characters are rare near no evidence, while a pair
+    of common characters never seen together counts against. 中 (after a noun, before a comma), 不
+    (before a verb) and 与 (between nouns) share their damaged bytes: the unigram word model cannot
+    tell them apart, this is what context adds.
 
-    >>> single_word_context("统", "中", "") > single_word_context("统", "不", "")
+    >>> single_word_context("统", "中", "，") > single_word_context("统", "不", "，")
     True
     """
     tables = _context_tables()
-    if tables is None:
+    if tables is None or not (before or after):
         return 0.0
-    left_table, right_table, tag_table = tables
-    tags = tag_table.get(char)
-    left = left_table.get(before) if before else None
-    right = right_table.get(after) if after else None
-    if not tags or (left is None and right is None):
-        return 0.0
+    alone, left, right, before_counts, after_counts, words = tables
+    count = alone.get(char, 0)
     total = 0.0
-    for tag, share in tags.items():
-        log_ratio = (LEFT_WEIGHT * left.get(tag, 0.0) if left else 0.0) + \
-            (RIGHT_WEIGHT * right.get(tag, 0.0) if right else 0.0)
-        total += share * math.exp(log_ratio)
-    return math.log(total)
+    if before:
+        side = boundary_class(before)
+        expected = before_counts.get(side, 0) * count / words
+        total += math.log((left.get(side + char, 0) + CONTEXT_PSEUDO_COUNT) / (expected + CONTEXT_PSEUDO_COUNT))
+    if after:
+        side = boundary_class(after)
+        expected = after_counts.get(side, 0) * count / words
+        total += math.log((right.get(char + side, 0) + CONTEXT_PSEUDO_COUNT) / (expected + CONTEXT_PSEUDO_COUNT))
+    return total
 
 
 def _wordfreq_frequencies() -> dict[str, float]:

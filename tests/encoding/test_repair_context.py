@@ -23,8 +23,19 @@ def test_no_neighbours_means_no_context_score() -> None:
     assert language.single_word_context("", "中", "") == 0.0
 
 
-def test_non_han_neighbours_give_no_evidence() -> None:
-    assert language.single_word_context("a", "中", "，") == 0.0
+def test_punctuation_and_latin_neighbours_are_evidence_of_their_own_kind() -> None:
+    # "在本文中，" and "LLM 中，": 中 ends a clause, 与 never does; a comma is not a Latin word
+    assert language.single_word_context("文", "中", "，") > language.single_word_context("文", "与", "，")
+    assert language.single_word_context("文", "与", "，") != language.single_word_context("文", "与", "a")
+    assert language.boundary_class(",") == language.boundary_class("，")
+
+
+def test_a_pair_never_seen_counts_only_when_it_was_expected() -> None:
+    # 丞 is rare as a word of its own: never meeting 秩 says little; 中 is common: it says more
+    rare = language.single_word_context("", "丞", "秩")
+    common = language.single_word_context("", "中", "秩")
+    assert common < rare <= 0.0
+    assert rare > -1.0
 
 
 def test_one_character_bonus_can_decide_between_equal_single_readings() -> None:

@@ -112,7 +112,7 @@ def test_single_character_model_cannot_use_word_context() -> None:
     assert repair_text(text, config=RepairConfig(word_source="chars")).text != "中文 用户反馈"
 
 
-def test_precomputed_word_table_agrees_with_wordfreq() -> None:
+def test_precomputed_word_table_holds_wordfreq_and_technical_words() -> None:
     import math
 
     import wordfreq
@@ -123,8 +123,9 @@ def test_precomputed_word_table_agrees_with_wordfreq() -> None:
     frequencies = wordfreq.get_frequency_dict("zh", "best")
     sample = [w for w in list(frequencies)[::997] if len(w) <= 4 and language.CJK_RE.fullmatch(w)]
     assert sample
-    for word in sample:
-        assert model.logp(word) == math.log(frequencies[word])
+    for word in sample:  # 95 % of the mass is wordfreq's (bench/build_char_prior.py, TECH_SHARE)
+        assert math.log(0.95 * frequencies[word]) - 1e-9 <= model.logp(word) <= math.log(frequencies[word] + 0.05)
+    assert "字段" not in frequencies and model.logp("字段") is not None
 
 
 def test_missing_word_table_means_building_from_the_source(tmp_path) -> None:
