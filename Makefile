@@ -34,8 +34,10 @@ run: $(STAMP)
 	$(VENV)/bin/pipeline run --raw $(RAW) --output $(OUTPUT)
 
 ## test: the whole test suite (unit, integration, real Prefect/GX/Chromium)
+# two pytest-xdist workers, one test file each at a time (module-scoped runs are made once); TEST_WORKERS=0 runs in one process
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 ## serve: scheduled runs (SCHEDULE='--cron "0 6 * * *"' or '--interval 3600'); starts a local Prefect server unless PREFECT_API_URL is set
 SCHEDULE ?= --cron "0 6 * * *"

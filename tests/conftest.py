@@ -61,8 +61,13 @@ def chromium() -> str:
 
     if os.environ.get("SKIP_BROWSER_TESTS") == "1":
         pytest.skip("SKIP_BROWSER_TESTS=1")
+    import fcntl
+
     ensure = REPO / "tests" / "report" / "ensure_chromium.sh"
-    done = subprocess.run(["sh", str(ensure)], capture_output=True, text=True, check=False)
+    # pytest-xdist workers each ask for it: one at a time, so two apt-get installs never race for dpkg's lock
+    with open(Path(tempfile.gettempdir()) / "pipeline-tests-chromium.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = subprocess.run(["sh", str(ensure)], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         pytest.fail(f"cannot provide chromium: {done.stderr.strip()[-500:]}")
     return done.stdout.strip().splitlines()[-1]
