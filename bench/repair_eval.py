@@ -330,8 +330,12 @@ def main() -> None:
         print("\n".join(section), flush=True)
         report += section
     text = "\n".join(report) + "\n"
-    if not quick:
-        (ROOT / "bench" / "REPAIR_RESULTS.md").write_text(text, encoding="utf-8")
+    if not quick:  # the general section (--general) is kept as it was
+        path = ROOT / "bench" / "REPAIR_RESULTS.md"
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        general = old[old.index(GENERAL_START):old.index(GENERAL_END) + len(GENERAL_END)] + "\n\n" \
+            if GENERAL_START in old else ""
+        path.write_text(general + text, encoding="utf-8")
 
 
 def accuracy_section(corpora: dict[str, str]) -> list[str]:
