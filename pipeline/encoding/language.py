@@ -283,13 +283,16 @@ def single_word_context(before: str, char: str, after: str) -> float:
     total = 0.0
     if before:
         side = boundary_class(before)
-        expected = before_counts.get(side, 0) * count / words
-        total += math.log((left.get(side + char, 0) + CONTEXT_PSEUDO_COUNT) / (expected + CONTEXT_PSEUDO_COUNT))
+        total += _evidence(left.get(side + char, 0), before_counts.get(side, 0) * count / words)
     if after:
         side = boundary_class(after)
-        expected = after_counts.get(side, 0) * count / words
-        total += math.log((right.get(char + side, 0) + CONTEXT_PSEUDO_COUNT) / (expected + CONTEXT_PSEUDO_COUNT))
+        total += _evidence(right.get(char + side, 0), after_counts.get(side, 0) * count / words)
     return total
+
+
+def _evidence(seen: int, expected: float) -> float:
+    """log((seen + κ) / (expected + κ)): a pair met more often than chance would have it is for."""
+    return math.log((seen + CONTEXT_PSEUDO_COUNT) / (expected + CONTEXT_PSEUDO_COUNT))
 
 
 def _wordfreq_frequencies() -> dict[str, float]:

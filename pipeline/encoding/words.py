@@ -111,7 +111,15 @@ def _odd(word: str) -> bool:
 
 
 def known_word(text: str) -> bool:
-    """Every letter stretch of `text` is a frequent word of one language of its script."""
+    """Every letter stretch of `text` is a frequent word of one language of its script.
+
+    Read in NFC: a combining mark joins the letter before it ("timezoneÃ£0" through MacRoman is
+    "timezone" + U+0323 + "0": not the known word "timezone" beside a sign, but "timezonẹ0").
+
+    >>> known_word("timezone\u03230"), known_word("timezone")
+    (False, True)
+    """
+    text = unicodedata.normalize("NFC", text)
     words = LETTERS_RE.findall(text)
     if not words or min(map(len, words)) < 2 or 2 * sum(map(len, words)) < len(text):
         return False  # a lone letter among signs ("5ף35" from 5×£35) is no evidence

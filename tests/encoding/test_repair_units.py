@@ -196,3 +196,10 @@ def test_lost_byte_in_a_name_is_chosen_by_the_dictionary_over_the_letters_of_the
     result = repair_text("VojtÄ›ch VanÄura, JÄnis KÄrlis")
     assert result.text == "Vojtěch Vančura, Jānis Kārlis"
     assert {r.confidence for r in result.repairs if r.after == "ā"} == {0.9}
+
+
+def test_a_reading_that_puts_a_mark_on_a_known_word_is_not_that_word() -> None:
+    # found by Hypothesis: "timezoneã0 " corrupted through cp1254 re-decoded through MacRoman as
+    # "timezonẹ0" (U+0323 after "timezone", which wordfreq knows)
+    text = mojibake("timezoneã0 ", "cp1254")
+    assert repair_text(text).text in {"timezoneã0 ", text}
