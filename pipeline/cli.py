@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.errors import PipelineError, RunInterrupted
@@ -49,11 +50,18 @@ def prepare_prefect_environment() -> None:
         Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
 
 
-def fail(error: PipelineError | RunInterrupted) -> None:
-    from rich.markup import escape
+def print_error(message: str) -> None:
+    """One error line on standard error, as the user's terminal or log will keep it.
 
-    # escaped: messages name config keys in brackets ("[ingest] max_document_bytes"), not markup
-    errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+    Escaped, because messages name config keys in brackets ("[ingest] max_document_bytes"), not
+    markup; never wrapped, because a path split at the terminal's width can be neither copied nor
+    found by grep (CI's 80 columns cut `absent.md` in two).
+    """
+    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def fail(error: PipelineError | RunInterrupted) -> None:
+    print_error(str(error))
     raise typer.Exit(error.exit_code)
 
 
@@ -133,14 +141,15 @@ def run(
     except (PipelineError, RunInterrupted) as error:
         fail(error)
     except KeyboardInterrupt:  # Ctrl-C before the flow started (Prefect's start-up): nothing was written yet
-        errors.print("[bold red]error:[/] interrupted by SIGINT before the run started; nothing was changed")
+        print_error("interrupted by SIGINT before the run started; nothing was changed")
         raise typer.Exit(130) from None
     finally:
         if server is not None:
             stop_local_api(server)
     console.print(summary_table(manifest))
     gx = manifest.get("expectations_success")
-    console.print(f"expectations: {'[green]passed[/]' if gx else '[yellow]see report[/]'}   report: {output / manifest['report']}")
+    console.print(f"expectations: {'[green]passed[/]' if gx else '[yellow]see report[/]'}   report: {escape(str(output / manifest['report']))}",
+                  soft_wrap=True)
 
 
 @app.command()
@@ -157,7 +166,7 @@ def repair(
         data = file.read_bytes() if file else sys.stdin.buffer.read()
         result = repair_text(decode_document(Path(name), data), source_file=Path(name).name)
     except OSError as error:
-        errors.print(f"[bold red]error:[/] {name}: {error.strerror}")
+        print_error(f"{name}: {error.strerror}")
         raise typer.Exit(2) from error
     except PipelineError as error:
         fail(error)
@@ -219,10 +228,10 @@ def report(output: Annotated[Path, typer.Option(help="Output folder of a finishe
 
     path = output / "report" / "report.json"
     if not path.is_file():
-        errors.print(f"[bold red]error:[/] {path} does not exist; run `pipeline run --output {output}` first")
+        print_error(f"{path} does not exist; run `pipeline run --output {output}` first")
         raise typer.Exit(3)
     console.print(render_summary(json.loads(path.read_text(encoding="utf-8"))))
-    console.print(f"report: {output / 'report' / 'index.html'}")
+    console.print(f"report: {escape(str(output / 'report' / 'index.html'))}", soft_wrap=True)
 
 
 @app.command()
@@ -252,7 +261,7 @@ def serve(
 ) -> None:
     """Serve the flow on a schedule; starts a local Prefect server unless PREFECT_API_URL is set."""
     if cron and interval:
-        errors.print("[bold red]error:[/] give --cron or --interval, not both")
+        print_error("give --cron or --interval, not both")
         raise typer.Exit(2)
     prepare_prefect_environment()
     from pipeline.server import LocalPrefectServer

@@ -27,10 +27,18 @@ def test_repair_log_writes_one_json_line_per_change(tmp_path: Path):
     assert changes and all(change["line"] == 2 and change["source_file"] == "doc.md" for change in changes)
 
 
-def test_repair_of_a_missing_file_exits_2(tmp_path: Path):
-    result = CliRunner().invoke(app, ["repair", str(tmp_path / "absent.md")])
+def test_repair_of_a_missing_file_exits_2_naming_the_whole_path(tmp_path: Path):
+    deep = tmp_path / ("a-folder-name-long-enough-to-pass-the-terminal-width-" * 2)
+    result = CliRunner().invoke(app, ["repair", str(deep / "absent.md")])
     assert result.exit_code == 2
-    assert "absent.md" in result.output
+    assert f"{deep / 'absent.md'}: No such file or directory" in result.output, result.output
+
+
+def test_report_without_a_run_names_the_whole_path_on_one_line(tmp_path: Path):
+    deep = tmp_path / ("an-output-folder-[with-brackets]-and-a-long-name-" * 2)
+    result = CliRunner().invoke(app, ["report", "--output", str(deep)])
+    assert result.exit_code == 3
+    assert str(deep / "report" / "report.json") in result.output.splitlines()[0], result.output
 
 
 def test_explain_without_a_run_points_at_make_run(tmp_path: Path):
