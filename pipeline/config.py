@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
+from pipeline.reconcile.displacement import MIN_SUPPORT
+from pipeline.reconcile.thresholds import CONTRADICTS, MIN_SYSTEMATIC, PERSON_MATCH, SAME_LIST, MatchThresholds
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "pipeline.toml"
 LOCAL_CONFIG_NAME = "pipeline.toml"
@@ -23,7 +25,8 @@ SEVERITY_VALUES = ("error", "warning", "info")
 _SECTIONS = {
     "tracks": "canonical track name = list of words",
     "severities": "check name = 'error' | 'warning' | 'info'",
-    "matching": "title_min_score, displacement_min_support",
+    "matching": "title_min_score, displacement_min_support, same_list_min_similarity, contradicts_below, "
+                "person_min_score, recurrence_min_lists",
     "repair": "codepages, word_codepages, low_confidence_below, hangul_min_confidence",
     "ingest": "max_document_bytes",
 }
@@ -38,7 +41,11 @@ class PipelineConfig:
     tracks: tuple[tuple[str, tuple[str, ...]], ...]
     severities: dict[str, str] = field(default_factory=dict)
     title_min_score: float = 90.0
-    displacement_min_support: int = 3
+    displacement_min_support: int = MIN_SUPPORT
+    same_list_min_similarity: float = SAME_LIST
+    contradicts_below: float = CONTRADICTS
+    person_min_score: float = PERSON_MATCH
+    recurrence_min_lists: int = MIN_SYSTEMATIC
     codepages: tuple[str, ...] = ("cp1252", "cp1254", "cp1250", "cp1257", "latin-1")
     word_codepages: tuple[str, ...] = ("macroman", "cp1251", "cp437", "cp1250", "iso-8859-2", "cp1257",
                                        "cp1252", "cp1254", "latin-1")
@@ -74,6 +81,12 @@ class PipelineConfig:
         return RepairConfig(codepages=self.codepages, word_codepages=self.word_codepages,
                             low_confidence_below=self.low_confidence_below,
                             hangul_min_confidence=self.hangul_min_confidence)
+
+    def match_thresholds(self) -> MatchThresholds:
+        """The reconcile stage's `MatchThresholds` with this file's `[matching]` thresholds."""
+        return MatchThresholds(same_list_min_similarity=self.same_list_min_similarity,
+                               contradicts_below=self.contradicts_below, person_min_score=self.person_min_score,
+                               recurrence_min_lists=self.recurrence_min_lists)
 
 
 def _fail(path: Path, key: str | None, reason: str) -> ConfigError:
@@ -146,6 +159,27 @@ def _codepages(table: dict, path: Path, key: str = "codepages") -> tuple[str, ..
     return tuple(pages)
 
 
+def _matching(table: dict, path: Path) -> dict[str, Any]:
+    """The `[matching]` fields of `PipelineConfig`: title link, displacement and author-list thresholds."""
+    _known_keys(table, "matching", ("title_min_score", "displacement_min_support", "same_list_min_similarity",
+                                    "contradicts_below", "person_min_score", "recurrence_min_lists"), path)
+    values = {
+        "title_min_score": _number(table, "matching", "title_min_score", float, 0, 100, path),
+        "displacement_min_support": _number(table, "matching", "displacement_min_support", int, 2, None, path),
+        # Lists with under half their people in common are not "the same" (and `contradicts_below` must
+        # fit beneath); name rules score a pair 0 or at least 0.6, so 0.5 is the loosest useful person score.
+        "same_list_min_similarity": _number(table, "matching", "same_list_min_similarity", float, 0.5, 1, path),
+        "contradicts_below": _number(table, "matching", "contradicts_below", float, 0, 1, path),
+        "person_min_score": _number(table, "matching", "person_min_score", float, 0.5, 1, path),
+        "recurrence_min_lists": _number(table, "matching", "recurrence_min_lists", int, 2, None, path),
+    }
+    if values["contradicts_below"] > values["same_list_min_similarity"]:
+        raise _fail(path, "matching.contradicts_below",
+                    f"is {values['contradicts_below']}; must be at most matching.same_list_min_similarity "
+                    f"({values['same_list_min_similarity']}): a source cannot both agree with a list and contradict it")
+    return values
+
+
 def parse_config(text: str, path: Path) -> PipelineConfig:
     """Validate TOML `text` (read from `path`) into a `PipelineConfig`; raises ConfigError."""
     try:
@@ -156,7 +190,7 @@ def parse_config(text: str, path: Path) -> PipelineConfig:
         if section not in _SECTIONS:
             raise _fail(path, section, f"unknown section; known: {', '.join(_SECTIONS)}")
     matching, repair, ingest = (_table(data, name, path) for name in ("matching", "repair", "ingest"))
-    _known_keys(matching, "matching", ("title_min_score", "displacement_min_support"), path)
+    matching_values = _matching(matching, path)
     _known_keys(repair, "repair", ("codepages", "word_codepages", "low_confidence_below",
                                    "hangul_min_confidence"), path)
     _known_keys(ingest, "ingest", ("max_document_bytes",), path)
@@ -165,8 +199,7 @@ def parse_config(text: str, path: Path) -> PipelineConfig:
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         tracks=_tracks(data, path),
         severities=_severities(data, path),
-        title_min_score=_number(matching, "matching", "title_min_score", float, 0, 100, path),
-        displacement_min_support=_number(matching, "matching", "displacement_min_support", int, 2, None, path),
+        **matching_values,
         codepages=_codepages(repair, path),
         word_codepages=_codepages(repair, path, "word_codepages"),
         low_confidence_below=_number(repair, "repair", "low_confidence_below", float, 0, 1, path),

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.config import DEFAULT_CONFIG, find_config, load_config
 from pipeline.errors import ConfigError
+from pipeline.reconcile import MatchThresholds
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -34,6 +35,24 @@ def test_repair_thresholds_and_word_code_pages_come_from_the_file(tmp_path):
     assert (repair.word_codepages, repair.low_confidence_below, repair.hangul_min_confidence) == (("cp1251",), 0.8, 0.7)
 
 
+def test_author_matching_thresholds_come_from_the_file(tmp_path):
+    path = write(tmp_path, '[tracks]\n"Full" = ["full"]\n[matching]\nsame_list_min_similarity = 0.9\n'
+                           'contradicts_below = 0.4\nperson_min_score = 0.85\nrecurrence_min_lists = 5\n')
+    config = load_config(path)
+    assert (config.same_list_min_similarity, config.contradicts_below, config.person_min_score,
+            config.recurrence_min_lists) == (0.9, 0.4, 0.85, 5)
+    assert config.match_thresholds() == MatchThresholds(same_list_min_similarity=0.9, contradicts_below=0.4,
+                                                        person_min_score=0.85, recurrence_min_lists=5)
+
+
+def test_missing_matching_thresholds_take_the_built_in_defaults_which_the_packaged_file_states(tmp_path):
+    built_in = MatchThresholds()
+    assert load_config(write(tmp_path, '[tracks]\n"Full" = ["full"]\n')).match_thresholds() == built_in
+    assert load_config(DEFAULT_CONFIG).match_thresholds() == built_in
+    assert (built_in.same_list_min_similarity, built_in.contradicts_below, built_in.person_min_score,
+            built_in.recurrence_min_lists) == (0.8, 0.5, 0.6, 3)
+
+
 def test_a_local_pipeline_toml_wins_over_the_default_and_an_explicit_path_over_both(tmp_path):
     assert find_config(None, tmp_path) == DEFAULT_CONFIG
     (tmp_path / "pipeline.toml").write_text('[tracks]\n"Full" = ["full"]\n', encoding="utf-8")
@@ -46,6 +65,17 @@ def test_a_local_pipeline_toml_wins_over_the_default_and_an_explicit_path_over_b
     ('[tracks]\n"Full" = ["full"]\n[severities]\n"track_unknown" = "fatal"\n', "severities.track_unknown"),
     ('[tracks]\n"Full" = ["full"]\n[matching]\ntitle_min_score = 140\n', "matching.title_min_score"),
     ('[tracks]\n"Full" = ["full"]\n[matching]\ntitle_score = 90\n', "matching.title_score"),
+    ('[tracks]\n"Full" = ["full"]\n[matching]\nsame_list_min_similarity = 1.2\n', "matching.same_list_min_similarity"),
+    ('[tracks]\n"Full" = ["full"]\n[matching]\nsame_list_min_similarity = 0.3\n', "matching.same_list_min_similarity"),
+    ('[tracks]\n"Full" = ["full"]\n[matching]\nsame_list_min_similarity = "high"\n', "matching.same_list_min_similarity"),
+    ('[tracks]\n"Full" = ["full"]\n[matching]\ncontradicts_below = -0.1\n', "matching.contradicts_below"),
+    ('[tracks]\n"Full" = ["full"]\n[matching]\ncontradicts_below = 0.9\n', "matching.contradicts_below"),
+    ('[tracks]\n"Full" = ["full"]\n[matching]\nsame_list_min_similarity = 0.6\ncontradicts_below = 0.7\n',
+     "matching.contradicts_below"),
+    ('[tracks]\n"Full" = ["full"]\n[matching]\nperson_min_score = 0\n', "matching.person_min_score"),
+    ('[tracks]\n"Full" = ["full"]\n[matching]\nperson_min_score = true\n', "matching.person_min_score"),
+    ('[tracks]\n"Full" = ["full"]\n[matching]\nrecurrence_min_lists = 1\n', "matching.recurrence_min_lists"),
+    ('[tracks]\n"Full" = ["full"]\n[matching]\nrecurrence_min_lists = 2.5\n', "matching.recurrence_min_lists"),
     ('[tracks]\n"Full" = ["full"]\n[repair]\ncodepages = ["cp9999"]\n', "repair.codepages"),
     ('[tracks]\n"Full" = ["full"]\n[repair]\nword_codepages = []\n', "repair.word_codepages"),
     ('[tracks]\n"Full" = ["full"]\n[repair]\nhangul_min_confidence = 1.5\n', "repair.hangul_min_confidence"),

@@ -11,11 +11,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipeline.reconcile.index import SAME_LIST
 from pipeline.reconcile.names import damaged_name, list_similarity
-
-#: Below this similarity the source and the table name different people.
-CONTRADICTS = 0.5
+from pipeline.reconcile.thresholds import DEFAULT_THRESHOLDS, MatchThresholds
 
 
 @dataclass(frozen=True)
@@ -60,15 +57,17 @@ def collect_anchors(paper_notes: pl.DataFrame, program: pl.DataFrame) -> dict[Pa
     return {pid: sorted(anchors, key=lambda a: a.quality, reverse=True) for pid, anchors in by_paper.items()}
 
 
-def cross_source_verdict(source_names: tuple[str, ...], table_names: tuple[str, ...]) -> tuple[str, float]:
-    """("agree" | "partial" | "contradict", similarity) of a source's list against the table's.
+def cross_source_verdict(source_names: tuple[str, ...], table_names: tuple[str, ...],
+                         thresholds: MatchThresholds = DEFAULT_THRESHOLDS) -> tuple[str, float]:
+    """("agree" | "partial" | "contradict", similarity) of a source's list against the table's:
+    agree from `thresholds.same_list_min_similarity` up, contradict below `thresholds.contradicts_below`.
 
     >>> cross_source_verdict(("Ann Lee", "Bo Xu"), ("Ann Lee", "Bo Xu"))
     ('agree', 1.0)
     >>> cross_source_verdict(("Ann Lee", "Bo Xu"), ("Cy Twombly",))[0]
     'contradict'
     """
-    similarity = list_similarity(source_names, table_names)
-    if similarity >= SAME_LIST:
+    similarity = list_similarity(source_names, table_names, thresholds.person_min_score)
+    if similarity >= thresholds.same_list_min_similarity:
         return "agree", similarity
-    return ("partial" if similarity >= CONTRADICTS else "contradict"), similarity
+    return ("partial" if similarity >= thresholds.contradicts_below else "contradict"), similarity

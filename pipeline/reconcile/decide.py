@@ -20,7 +20,6 @@ from pipeline.reconcile.affiliation import abstract_orgs, affiliation_verdict, h
 from pipeline.reconcile.anchors import Anchor, cross_source_verdict
 from pipeline.reconcile.displacement import MIN_SUPPORT, Realignment, find_realignments
 from pipeline.reconcile.evidence import EvidenceLog
-from pipeline.reconcile.index import SAME_LIST
 from pipeline.reconcile.names import damaged_name, list_similarity, person_score
 from pipeline.reconcile.view import TableView
 
@@ -58,11 +57,12 @@ class TableDecisions:
 
 def confirmations(view: TableView, anchors: dict[int, Anchor]) -> dict[int, set[int]]:
     """Title position -> rows whose list names the title's source authors (its own row included)."""
-    found = view.index.lookup_many({pos: anchor.names for pos, anchor in anchors.items()})
+    found = view.index.lookup_many({pos: anchor.names for pos, anchor in anchors.items()}, view.thresholds)
     # The blocking keys miss spellings that share no first-last token pair ("E. Epure" for "Elena
     # Epure"); the title's own row is always compared in full, so such a variant still confirms it.
+    person, same_list = view.thresholds.person_min_score, view.thresholds.same_list_min_similarity
     for pos, anchor in anchors.items():
-        if pos not in found.get(pos, {}) and list_similarity(anchor.names, view.names(pos)) >= SAME_LIST:
+        if pos not in found.get(pos, {}) and list_similarity(anchor.names, view.names(pos), person) >= same_list:
             found.setdefault(pos, {})[pos] = 1.0
     return {pos: set(rows) for pos, rows in found.items()}
 
@@ -79,12 +79,13 @@ def choose_sources(view: TableView, realignments: Sequence[Realignment]) -> tupl
     chosen: dict[int, tuple[int, Realignment]] = {}
     conflicted: set[int] = set()
     group_of = view.recurrence.group_of
+    person, same_list = view.thresholds.person_min_score, view.thresholds.same_list_min_similarity
     for title, options in offers.items():
         if len(options) > 1:
             options.sort(key=lambda o: (-len(o[1].supporters), abs(o[1].delta)))
         best_source = options[0][0]
         group = group_of[best_source]
-        if all(group_of[s] == group or list_similarity(view.names(s), view.names(best_source)) >= SAME_LIST
+        if all(group_of[s] == group or list_similarity(view.names(s), view.names(best_source), person) >= same_list
                for s, _ in options):
             chosen[title] = options[0]
         else:
@@ -133,7 +134,7 @@ def decide_from_anchor(row: int, anchor: Anchor, matches: set[int], view: TableV
                        chosen: dict[int, tuple[int, Realignment]]) -> RowDecision:
     """Verified / suspect / corrected for a row that an independent source speaks about."""
     decision = RowDecision()
-    verdict, similarity = cross_source_verdict(anchor.names, view.names(row))
+    verdict, similarity = cross_source_verdict(anchor.names, view.names(row), view.thresholds)
     decision.add("cross_source", f"{anchor.kind} lists {len(anchor.names)} authors: {', '.join(anchor.names)}; "
                  f"{verdict} with the table (similarity {similarity:.2f})", anchor.source)
     if verdict == "agree":
@@ -262,7 +263,8 @@ def weak_signals(row: int, view: TableView, uncertain: set[int], affiliations) -
 
 def reconcile_table(view: TableView, anchors: dict[int, list[Anchor]], min_support: int = MIN_SUPPORT) -> TableDecisions:
     """Decide every row of one table; `anchors` maps row position to its independent sources, best first;
-    `min_support` confirmations make a displacement (the config's [matching] displacement_min_support)."""
+    `min_support` confirmations make a displacement (the config's [matching] displacement_min_support).
+    Names and lists are compared with the thresholds the view was built with (`view.thresholds`)."""
     best = {pos: found[0] for pos, found in anchors.items()}
     matches = confirmations(view, best)
     realignments = find_realignments(matches, len(view.paper_ids), min_support)

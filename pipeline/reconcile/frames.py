@@ -13,6 +13,7 @@ from pipeline.reconcile.anchors import collect_anchors
 from pipeline.reconcile.decide import TableDecisions, reconcile_table
 from pipeline.reconcile.displacement import MIN_SUPPORT
 from pipeline.reconcile.index import keyed_names
+from pipeline.reconcile.thresholds import DEFAULT_THRESHOLDS, MatchThresholds
 from pipeline.reconcile.view import TableView, table_names
 from schemas.contracts import DATASETS, conform, empty_frame
 
@@ -40,7 +41,8 @@ def _organisations(paper_notes: pl.DataFrame) -> dict[tuple[str | None, int], st
     return dict(zip(zip(linked["edition"].to_list(), linked["paper_id"].to_list()), linked["organisation"].to_list()))
 
 
-def table_views(papers: pl.DataFrame, organisations: dict[tuple[str | None, int], str]) -> Iterator[tuple[pl.DataFrame, TableView]]:
+def table_views(papers: pl.DataFrame, organisations: dict[tuple[str | None, int], str],
+                thresholds: MatchThresholds = DEFAULT_THRESHOLDS) -> Iterator[tuple[pl.DataFrame, TableView]]:
     """One view per source table (rows in table order), so displacement never spans two documents
     (a document is one edition: no signal crosses editions).
 
@@ -67,7 +69,7 @@ def table_views(papers: pl.DataFrame, organisations: dict[tuple[str | None, int]
             abstracts = papers["abstract"].gather(table["_input_row"].filter(flagged)).to_list()
             edition = table["edition"][0] if table.height else None
             yield table, TableView.build(table, {pid: org for (ed, pid), org in organisations.items() if ed == edition},
-                                         dict(zip(flagged.arg_true().to_list(), abstracts)), table_keyed)
+                                         dict(zip(flagged.arg_true().to_list(), abstracts)), table_keyed, thresholds)
         start += offset
 
 
@@ -86,14 +88,15 @@ def _batches(sizes: list[int]) -> Iterator[list[int]]:
 
 
 def decide_all(papers: pl.DataFrame, paper_notes: pl.DataFrame, program: pl.DataFrame,
-               min_support: int = MIN_SUPPORT) -> pl.DataFrame:
-    """`papers` with author_status / authors / author_evidence filled in, in the input row order.
+               min_support: int = MIN_SUPPORT, thresholds: MatchThresholds = DEFAULT_THRESHOLDS) -> pl.DataFrame:
+    """`papers` with author_status / authors / author_evidence filled in, in the input row order;
+    `min_support` and `thresholds` are the configuration's `[matching]` settings.
 
     Tables are decided one at a time and keep only their three result columns; those are put back
     in input order and set on `papers`, whose other columns are reused as they are."""
     anchors_by_id = collect_anchors(paper_notes, program)
     parts = []
-    for table, view in table_views(papers, _organisations(paper_notes)):
+    for table, view in table_views(papers, _organisations(paper_notes), thresholds):
         edition = table["edition"][0] if table.height else None
         anchors = {pos: anchors_by_id[(edition, pid)] for pos, pid in enumerate(view.paper_ids)
                    if (edition, pid) in anchors_by_id}

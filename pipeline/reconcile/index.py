@@ -21,9 +21,8 @@ import polars as pl
 
 from pipeline.reconcile.keys import person_keys, token_text
 from pipeline.reconcile.names import list_similarity, name_tokens
+from pipeline.reconcile.thresholds import DEFAULT_THRESHOLDS, MatchThresholds
 
-#: Lists at least this similar name the same people.
-SAME_LIST = 0.8
 #: At most this many (and at most half) of a query's rarest keys open candidate rows.
 BLOCKING_TOKENS = 3
 #: Candidates whose key overlap is below this share are not scored at all.
@@ -154,26 +153,32 @@ class ListIndex:
         """Rows worth a fuzzy comparison with `names` (see `block`)."""
         return set(self.block(flat_names([names]).rename({"row": "qid"}))["row"].to_list())
 
-    def lookup_many(self, queries: Mapping[int, Sequence[str]], threshold: float = SAME_LIST) -> dict[int, dict[int, float]]:
-        """For each query id, the row positions whose list names the same people, with similarity."""
+    def lookup_many(self, queries: Mapping[int, Sequence[str]],
+                    thresholds: MatchThresholds = DEFAULT_THRESHOLDS) -> dict[int, dict[int, float]]:
+        """For each query id, the row positions whose list names the same people, with similarity
+        (at least `thresholds.same_list_min_similarity`)."""
         ids = list(queries)
         if not ids:
             return {}
         flat = flat_names([queries[q] for q in ids]).with_columns(
             pl.col("row").replace_strict(list(range(len(ids))), ids, return_dtype=pl.Int64).alias("qid"))
         found: dict[int, dict[int, float]] = {q: {} for q in ids}
-        for qid, row, score in self.score(self.block(flat.select("qid", "name")), queries.__getitem__, threshold):
+        for qid, row, score in self.score(self.block(flat.select("qid", "name")), queries.__getitem__, thresholds):
             found[qid][row] = score
         return found
 
-    def score(self, pairs: pl.DataFrame, query_names, threshold: float = SAME_LIST) -> list[tuple[int, int, float]]:
-        """(qid, row, similarity) of the candidate pairs at or above `threshold`; `query_names(qid)`
-        gives a query's list. The only per-pair Python work, so it runs on blocked pairs only."""
+    def score(self, pairs: pl.DataFrame, query_names,
+              thresholds: MatchThresholds = DEFAULT_THRESHOLDS) -> list[tuple[int, int, float]]:
+        """(qid, row, similarity) of the candidate pairs at or above `thresholds.same_list_min_similarity`;
+        `query_names(qid)` gives a query's list. The only per-pair Python work, so it runs on blocked
+        pairs only."""
         row_lists = self.lists_of(set(pairs["row"].to_list()))
-        scored = ((qid, row, list_similarity(query_names(qid), row_lists.get(row, ()))) for qid, row in pairs.iter_rows())
-        return [item for item in scored if item[2] >= threshold]
+        person = thresholds.person_min_score
+        scored = ((qid, row, list_similarity(query_names(qid), row_lists.get(row, ()), person))
+                  for qid, row in pairs.iter_rows())
+        return [item for item in scored if item[2] >= thresholds.same_list_min_similarity]
 
 
-    def lookup(self, names: Sequence[str], threshold: float = SAME_LIST) -> dict[int, float]:
+    def lookup(self, names: Sequence[str], thresholds: MatchThresholds = DEFAULT_THRESHOLDS) -> dict[int, float]:
         """Row positions whose list names the same people as `names`, with their similarity."""
-        return self.lookup_many({0: names}, threshold)[0]
+        return self.lookup_many({0: names}, thresholds)[0]

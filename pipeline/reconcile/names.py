@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-#: A name pair scoring at least this counts as the same person.
-PERSON_MATCH = 0.6
+from pipeline.reconcile.thresholds import PERSON_MATCH
+
 #: Name particles that legitimately start a camel-cased token ("LeCun", "McDonald", "DeAndre").
 PARTICLES = frozenset({"mc", "mac", "de", "di", "da", "du", "le", "la", "van", "von", "o", "al", "el"})
 
@@ -103,8 +103,9 @@ def person_score(a: str, b: str) -> float:
     return ratio if min(len(sa), len(sb)) >= 16 and ratio >= 0.92 else 0.0
 
 
-def list_similarity(a: Sequence[str], b: Sequence[str]) -> float:
-    """Share of people two author lists have in common (greedy one-to-one), over the longer list.
+def list_similarity(a: Sequence[str], b: Sequence[str], person_min_score: float = PERSON_MATCH) -> float:
+    """Share of people two author lists have in common (greedy one-to-one), over the longer list;
+    two names are one person when their `person_score` is at least `person_min_score`.
 
     >>> list_similarity(["Ann Lee", "Bo Xu"], ["Bo Xu", "Ann  Lee"])
     1.0
@@ -118,7 +119,7 @@ def list_similarity(a: Sequence[str], b: Sequence[str]) -> float:
     for name in a:
         scores = [person_score(name, other) for other in unmatched]
         best = max(range(len(scores)), key=scores.__getitem__, default=None)
-        if best is not None and scores[best] >= PERSON_MATCH:
+        if best is not None and scores[best] >= person_min_score:
             matched += 1
             unmatched.pop(best)
     return matched / max(len(a), len(b))

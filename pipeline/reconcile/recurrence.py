@@ -17,9 +17,7 @@ import numpy as np
 import polars as pl
 
 from pipeline.reconcile.index import ListIndex
-
-#: Distinct lists that must repeat at one row distance before the distance counts as a pattern.
-MIN_SYSTEMATIC = 3
+from pipeline.reconcile.thresholds import DEFAULT_THRESHOLDS, MatchThresholds
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,7 @@ def _exact_groups(index: ListIndex) -> pl.DataFrame:
     return lists.select("row", pl.col("row").min().over("sorted_names").alias("rep"))
 
 
-def _fuzzy_edges(index: ListIndex, exact: pl.DataFrame) -> list[tuple[int, int]]:
+def _fuzzy_edges(index: ListIndex, exact: pl.DataFrame, thresholds: MatchThresholds) -> list[tuple[int, int]]:
     """(rep, rep) pairs of distinct lists that name the same people (spelling differs)."""
     reps = exact["rep"].unique()
     pairs = index.block_rows(reps).join(exact.rename({"rep": "other_rep"}), on="row")
@@ -56,7 +54,7 @@ def _fuzzy_edges(index: ListIndex, exact: pl.DataFrame) -> list[tuple[int, int]]
     if pairs.is_empty():
         return []
     query_lists = index.lists_of(set(pairs["qid"].to_list()))
-    matched = {(qid, row) for qid, row, _ in index.score(pairs.select("qid", "row"), query_lists.__getitem__)}
+    matched = {(qid, row) for qid, row, _ in index.score(pairs.select("qid", "row"), query_lists.__getitem__, thresholds)}
     return [(qid, other) for qid, row, other in pairs.select("qid", "row", "other_rep").iter_rows() if (qid, row) in matched]
 
 
@@ -77,13 +75,14 @@ def _component_minimum(edges: list[tuple[int, int]]) -> dict[int, int]:
     return {node: find(node) for node in parent}
 
 
-def find_recurrence(index: ListIndex) -> Recurrence:
-    """Group equal lists and find the row distances at which several different lists repeat."""
+def find_recurrence(index: ListIndex, thresholds: MatchThresholds = DEFAULT_THRESHOLDS) -> Recurrence:
+    """Group equal lists (fuzzily: `thresholds.same_list_min_similarity`) and find the row distances
+    at which at least `thresholds.recurrence_min_lists` different lists repeat."""
     exact = _exact_groups(index)
     group = np.arange(index.size, dtype=np.int64)
     group[exact["row"].to_numpy()] = exact["rep"].to_numpy()
     merged = np.arange(index.size, dtype=np.int64)
-    for node, root in _component_minimum(_fuzzy_edges(index, exact)).items():
+    for node, root in _component_minimum(_fuzzy_edges(index, exact, thresholds)).items():
         merged[node] = root
     group = merged[group]
     rows = pl.DataFrame({"row": np.arange(index.size, dtype=np.int64), "group": group})
@@ -91,5 +90,5 @@ def find_recurrence(index: ListIndex) -> Recurrence:
     members = {g: tuple(r) for g, r in grouped.iter_rows()}
     gaps = (rows.filter(pl.len().over("group") > 1).sort("group", "row")
             .select(pl.col("row").diff().over("group").alias("gap")).drop_nulls()["gap"].value_counts())
-    systematic = frozenset(gaps.filter(pl.col("count") >= MIN_SYSTEMATIC)["gap"].to_list())
+    systematic = frozenset(gaps.filter(pl.col("count") >= thresholds.recurrence_min_lists)["gap"].to_list())
     return Recurrence(group.tolist(), members, systematic)

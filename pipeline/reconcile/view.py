@@ -16,6 +16,7 @@ from pipeline.reconcile.index import ListIndex, keyed_names
 from pipeline.reconcile.keys import maybe_damaged
 from pipeline.reconcile.names import damaged_name
 from pipeline.reconcile.recurrence import Recurrence, find_recurrence
+from pipeline.reconcile.thresholds import DEFAULT_THRESHOLDS, MatchThresholds
 from schemas.contracts import DATASETS
 
 Author = dict[str, str | None]
@@ -46,7 +47,8 @@ def table_names(table: pl.DataFrame) -> pl.DataFrame:
 
 @dataclass(frozen=True)
 class TableView:
-    """One accepted-papers table in row order, with the indexes every signal shares."""
+    """One accepted-papers table in row order, with the indexes every signal shares; `thresholds`
+    are the ones its recurrence groups were found with, and every decision on the table uses them."""
 
     paper_ids: list[int]
     source_file: str | None
@@ -58,14 +60,15 @@ class TableView:
     damaged: dict[int, list[tuple[str, str]]]
     index: ListIndex
     recurrence: Recurrence
+    thresholds: MatchThresholds = DEFAULT_THRESHOLDS
 
     @classmethod
     def build(cls, table: pl.DataFrame, organisations: dict[int, str], abstracts: dict[int, str] | None = None,
-              keyed: pl.DataFrame | None = None) -> TableView:
+              keyed: pl.DataFrame | None = None, thresholds: MatchThresholds = DEFAULT_THRESHOLDS) -> TableView:
         """From one table's rows (papers columns) in table order and the notes organisations by paper_id.
         `abstracts` (row -> abstract with a possible deployment sentence) is read from the table's
         `abstract` column, and `keyed` (`table_names` keyed by `index.keyed_names`) is computed,
-        when not given."""
+        when not given. `thresholds` are the `[matching]` ones of the run's configuration."""
         authors = table["authors_raw"].fill_null(pl.Series([[]], dtype=DATASETS["papers"]["authors_raw"]))
         index = ListIndex.from_keyed(keyed_names(table_names(table)) if keyed is None else keyed, table.height)
         ids = table["paper_id"].to_list()
@@ -74,7 +77,8 @@ class TableView:
                 pl.col("abstract").str.contains("(?i)" + DEPLOYMENT.pattern)).iter_rows())
         return cls(ids, table["source_file"][0] if table.height else None, table["source_line"].to_list(), authors,
                    {row: organisations[pid] for row, pid in enumerate(ids) if pid in organisations},
-                   abstracts, _known_orgs(authors), _damaged(index), index, find_recurrence(index))
+                   abstracts, _known_orgs(authors), _damaged(index), index,
+                   find_recurrence(index, thresholds), thresholds)
 
     def names(self, row: int) -> tuple[str, ...]:
         return self.index.list_of(row)
