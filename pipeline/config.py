@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.encoding.config import RepairConfig
 from pipeline.errors import ConfigError
 from pipeline.reconcile.displacement import MIN_SUPPORT
 from pipeline.reconcile.thresholds import CONTRADICTS, MIN_SYSTEMATIC, PERSON_MATCH, SAME_LIST, MatchThresholds
 
+#: The repair stage's own defaults, which a key missing from the file takes (written once, there).
+_REPAIR_DEFAULTS = RepairConfig()
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "pipeline.toml"
 LOCAL_CONFIG_NAME = "pipeline.toml"
 SEVERITY_VALUES = ("error", "warning", "info")
@@ -46,11 +49,10 @@ class PipelineConfig:
     contradicts_below: float = CONTRADICTS
     person_min_score: float = PERSON_MATCH
     recurrence_min_lists: int = MIN_SYSTEMATIC
-    codepages: tuple[str, ...] = ("cp1252", "cp1254", "cp1250", "cp1257", "latin-1")
-    word_codepages: tuple[str, ...] = ("macroman", "cp1251", "cp437", "cp1250", "iso-8859-2", "cp1257",
-                                       "cp1252", "cp1254", "latin-1")
-    low_confidence_below: float = 0.6
-    hangul_min_confidence: float = 0.5
+    codepages: tuple[str, ...] = _REPAIR_DEFAULTS.codepages
+    word_codepages: tuple[str, ...] = _REPAIR_DEFAULTS.word_codepages
+    low_confidence_below: float = _REPAIR_DEFAULTS.low_confidence_below
+    hangul_min_confidence: float = _REPAIR_DEFAULTS.hangul_min_confidence
     max_document_bytes: int = 16 * 1024 * 1024
 
     @property
@@ -74,10 +76,8 @@ class PipelineConfig:
         """The configured severity of `check`, else `default`."""
         return self.severities.get(check, default)
 
-    def repair_config(self) -> Any:
+    def repair_config(self) -> RepairConfig:
         """The repair stage's `RepairConfig` with this file's code pages and thresholds."""
-        from pipeline.encoding.config import RepairConfig
-
         return RepairConfig(codepages=self.codepages, word_codepages=self.word_codepages,
                             low_confidence_below=self.low_confidence_below,
                             hangul_min_confidence=self.hangul_min_confidence)

@@ -27,6 +27,9 @@ def step(name):
     seen[name] = sorted(module for module in heavy if module in sys.modules)
 import pipeline.cli
 step("import pipeline.cli")
+import pipeline.config
+pipeline.config.default_config().match_thresholds()
+step("pipeline.config")
 pipeline.cli.app(["--help"], standalone_mode=False)
 step("pipeline --help")
 pipeline.cli.app(["repair"], standalone_mode=False)
@@ -56,6 +59,7 @@ def test_repair_and_help_import_no_dataframe_validation_or_orchestration_library
     assert log.read_text(encoding="utf-8").count("\n") > 0  # and --log wrote its changes
     seen = json.loads(done.stderr.rsplit("\n", 1)[1])
     assert seen["import pipeline.cli"] == []
+    assert seen["pipeline.config"] == []  # a bad config fails fast; its thresholds need no polars
     assert seen["pipeline --help"] == []
     assert seen["pipeline repair < FILE"] == seen["pipeline repair FILE"] == []
     assert seen["word trie loaded"] is False  # exact re-decodings (设计 too) need only char_best_use

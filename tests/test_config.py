@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.config import DEFAULT_CONFIG, find_config, load_config
+from pipeline.encoding import RepairConfig
 from pipeline.errors import ConfigError
 from pipeline.reconcile import MatchThresholds
 
@@ -51,6 +52,12 @@ def test_missing_matching_thresholds_take_the_built_in_defaults_which_the_packag
     assert load_config(DEFAULT_CONFIG).match_thresholds() == built_in
     assert (built_in.same_list_min_similarity, built_in.contradicts_below, built_in.person_min_score,
             built_in.recurrence_min_lists) == (0.8, 0.5, 0.6, 3)
+
+
+def test_missing_repair_keys_take_the_repair_stages_defaults_which_the_packaged_file_states(tmp_path):
+    built_in = RepairConfig()
+    assert load_config(write(tmp_path, '[tracks]\n"Full" = ["full"]\n')).repair_config() == built_in
+    assert load_config(DEFAULT_CONFIG).repair_config() == built_in
 
 
 def test_a_local_pipeline_toml_wins_over_the_default_and_an_explicit_path_over_both(tmp_path):

@@ -16,35 +16,28 @@ grow linearly with the table (170,000 rows: a few hundred MiB).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
-from pipeline.reconcile.displacement import MIN_SUPPORT
-from pipeline.reconcile.explain import PaperExplanation, explain_paper
-from pipeline.reconcile.frames import decide_all, findings_frame, paper_authors_frame
-from pipeline.reconcile.links import link_findings
-from pipeline.reconcile.thresholds import DEFAULT_THRESHOLDS, MatchThresholds
-from schemas.contracts import conform
+if TYPE_CHECKING:
+    from pipeline.reconcile.explain import PaperExplanation, explain_paper
+    from pipeline.reconcile.stage import ReconcileResult, reconcile_authors
+    from pipeline.reconcile.thresholds import MatchThresholds
 
 __all__ = ["MatchThresholds", "PaperExplanation", "ReconcileResult", "explain_paper", "reconcile_authors"]
 
+#: Where each public name lives; loaded on first use (PEP 562), so that importing one light
+#: submodule (`thresholds`, for the configuration) does not load polars and the schemas.
+_HOMES = {
+    "MatchThresholds": "thresholds",
+    "PaperExplanation": "explain",
+    "explain_paper": "explain",
+    "ReconcileResult": "stage",
+    "reconcile_authors": "stage",
+}
 
-@dataclass(frozen=True)
-class ReconcileResult:
-    """Papers with their author verdicts, the per-author table, and one finding per unverified row."""
 
-    papers: pl.DataFrame
-    paper_authors: pl.DataFrame
-    findings: pl.DataFrame
-
-
-def reconcile_authors(papers: pl.DataFrame, paper_notes: pl.DataFrame, program: pl.DataFrame,
-                      min_support: int = MIN_SUPPORT,
-                      thresholds: MatchThresholds = DEFAULT_THRESHOLDS) -> ReconcileResult:
-    """Cross-check every paper's authors cell against the other sources of its own edition and the
-    table's own structure; `min_support` confirmations make a displacement, `thresholds` say how
-    alike names and lists must be (both from the configuration's `[matching]`)."""
-    decided = conform("papers", decide_all(papers, paper_notes, program, min_support, thresholds))
-    findings = pl.concat([findings_frame(decided), link_findings(decided)])
-    return ReconcileResult(decided, paper_authors_frame(decided), findings)
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
