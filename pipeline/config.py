@@ -18,7 +18,15 @@ from typing import Any
 from pipeline.encoding.config import RepairConfig
 from pipeline.errors import ConfigError
 from pipeline.reconcile.displacement import MIN_SUPPORT
-from pipeline.reconcile.thresholds import CONTRADICTS, MIN_SYSTEMATIC, PERSON_MATCH, SAME_LIST, MatchThresholds
+from pipeline.reconcile.thresholds import (
+    CONTRADICTS,
+    MIN_SYSTEMATIC,
+    PERSON_MATCH,
+    REPEATED_LIST_MIN_ROWS,
+    RESPELL_MIN_SCORE,
+    SAME_LIST,
+    MatchThresholds,
+)
 
 #: The repair stage's own defaults, which a key missing from the file takes (written once, there).
 _REPAIR_DEFAULTS = RepairConfig()
@@ -29,7 +37,7 @@ _SECTIONS = {
     "tracks": "canonical track name = list of words",
     "severities": "check name = 'error' | 'warning' | 'info'",
     "matching": "title_min_score, displacement_min_support, same_list_min_similarity, contradicts_below, "
-                "person_min_score, recurrence_min_lists",
+                "person_min_score, recurrence_min_lists, repeated_list_min_rows, respell_min_score",
     "repair": "codepages, word_codepages, low_confidence_below, hangul_min_confidence",
     "ingest": "max_document_bytes",
 }
@@ -49,6 +57,8 @@ class PipelineConfig:
     contradicts_below: float = CONTRADICTS
     person_min_score: float = PERSON_MATCH
     recurrence_min_lists: int = MIN_SYSTEMATIC
+    repeated_list_min_rows: int = REPEATED_LIST_MIN_ROWS
+    respell_min_score: float = RESPELL_MIN_SCORE
     codepages: tuple[str, ...] = _REPAIR_DEFAULTS.codepages
     word_codepages: tuple[str, ...] = _REPAIR_DEFAULTS.word_codepages
     low_confidence_below: float = _REPAIR_DEFAULTS.low_confidence_below
@@ -86,7 +96,9 @@ class PipelineConfig:
         """The reconcile stage's `MatchThresholds` with this file's `[matching]` thresholds."""
         return MatchThresholds(same_list_min_similarity=self.same_list_min_similarity,
                                contradicts_below=self.contradicts_below, person_min_score=self.person_min_score,
-                               recurrence_min_lists=self.recurrence_min_lists)
+                               recurrence_min_lists=self.recurrence_min_lists,
+                               repeated_list_min_rows=self.repeated_list_min_rows,
+                               respell_min_score=self.respell_min_score)
 
 
 def _fail(path: Path, key: str | None, reason: str) -> ConfigError:
@@ -162,7 +174,8 @@ def _codepages(table: dict, path: Path, key: str = "codepages") -> tuple[str, ..
 def _matching(table: dict, path: Path) -> dict[str, Any]:
     """The `[matching]` fields of `PipelineConfig`: title link, displacement and author-list thresholds."""
     _known_keys(table, "matching", ("title_min_score", "displacement_min_support", "same_list_min_similarity",
-                                    "contradicts_below", "person_min_score", "recurrence_min_lists"), path)
+                                    "contradicts_below", "person_min_score", "recurrence_min_lists",
+                                    "repeated_list_min_rows", "respell_min_score"), path)
     values = {
         "title_min_score": _number(table, "matching", "title_min_score", float, 0, 100, path),
         "displacement_min_support": _number(table, "matching", "displacement_min_support", int, 2, None, path),
@@ -172,6 +185,8 @@ def _matching(table: dict, path: Path) -> dict[str, Any]:
         "contradicts_below": _number(table, "matching", "contradicts_below", float, 0, 1, path),
         "person_min_score": _number(table, "matching", "person_min_score", float, 0.5, 1, path),
         "recurrence_min_lists": _number(table, "matching", "recurrence_min_lists", int, 2, None, path),
+        "repeated_list_min_rows": _number(table, "matching", "repeated_list_min_rows", int, 2, None, path),
+        "respell_min_score": _number(table, "matching", "respell_min_score", float, 0.5, 1, path),
     }
     if values["contradicts_below"] > values["same_list_min_similarity"]:
         raise _fail(path, "matching.contradicts_below",

@@ -21,6 +21,7 @@ from pipeline.reconcile.anchors import Anchor, cross_source_verdict
 from pipeline.reconcile.displacement import MIN_SUPPORT, Realignment, find_realignments
 from pipeline.reconcile.evidence import EvidenceLog
 from pipeline.reconcile.names import damaged_name, list_similarity, person_score
+from pipeline.reconcile.thresholds import RESPELL_MIN_SCORE
 from pipeline.reconcile.view import TableView
 
 Evidence = tuple[str, str, str]  # signal, detail, source
@@ -139,7 +140,7 @@ def decide_from_anchor(row: int, anchor: Anchor, matches: set[int], view: TableV
                  f"{verdict} with the table (similarity {similarity:.2f})", anchor.source)
     if verdict == "agree":
         decision.status, decision.authors_row = "verified", row
-        if _respell(decision, view.authors_of(row) if row in view.damaged else [], anchor):
+        if _respell(decision, view.authors_of(row) if row in view.damaged else [], anchor, view):
             decision.status = "corrected"
         return decision
     if verdict == "partial":
@@ -152,7 +153,7 @@ def decide_from_anchor(row: int, anchor: Anchor, matches: set[int], view: TableV
         decision.authors_row, decision.source_row = source, source
         decision.add("displacement", f"these authors appear in the table on {view.where(source)}; "
                      "names and affiliations taken from there", view.source(source))
-        _respell(decision, view.authors_of(source) if source in view.damaged else [], anchor)
+        _respell(decision, view.authors_of(source) if source in view.damaged else [], anchor, view)
         if row in chosen and chosen[row][0] in matches:
             decision.add("displacement", _describe(chosen[row][1], view), view.source(row))
     else:
@@ -160,9 +161,9 @@ def decide_from_anchor(row: int, anchor: Anchor, matches: set[int], view: TableV
     return decision
 
 
-def _respell(decision: RowDecision, table_authors: list[Author], anchor: Anchor) -> bool:
+def _respell(decision: RowDecision, table_authors: list[Author], anchor: Anchor, view: TableView) -> bool:
     """Take `table_authors` with their damaged names spelled as the source has them, if any was."""
-    repaired = repair_damaged_names(table_authors, anchor.names)
+    repaired = repair_damaged_names(table_authors, anchor.names, view.thresholds.respell_min_score)
     if repaired is None:
         return False
     decision.authors_row, decision.authors = None, repaired
@@ -173,15 +174,16 @@ def _respell(decision: RowDecision, table_authors: list[Author], anchor: Anchor)
     return True
 
 
-def repair_damaged_names(authors: Sequence[Author], source_names: Sequence[str]) -> list[Author] | None:
+def repair_damaged_names(authors: Sequence[Author], source_names: Sequence[str],
+                         min_score: float = RESPELL_MIN_SCORE) -> list[Author] | None:
     """The table's authors with glued/truncated names respelled as the source has them, or None if
-    no name needed it. Only a whole source name matching the damaged one replaces it."""
+    no name needed it. Only a whole source name scoring `min_score` against the damaged one replaces it."""
     repaired, changed = [], False
     for author in authors:
         name = author.get("name") or ""
         fix = None
         if damaged_name(name):
-            fix = next((s for s in source_names if damaged_name(s) is None and person_score(name, s) >= 0.85), None)
+            fix = next((s for s in source_names if damaged_name(s) is None and person_score(name, s) >= min_score), None)
         repaired.append({**author, "name": fix} if fix and fix != name else dict(author))
         changed = changed or bool(fix and fix != name)
     return repaired if changed else None

@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from pipeline.reconcile.index import ListIndex
-from pipeline.reconcile.thresholds import DEFAULT_THRESHOLDS, MatchThresholds
+from pipeline.reconcile.thresholds import DEFAULT_THRESHOLDS, REPEATED_LIST_MIN_ROWS, MatchThresholds
 
 
 @dataclass(frozen=True)
@@ -27,15 +27,16 @@ class Recurrence:
     group_of: list[int]
     members: dict[int, tuple[int, ...]]
     systematic_distances: frozenset[int]
+    min_rows: int = REPEATED_LIST_MIN_ROWS
 
     def others(self, row: int) -> tuple[int, ...]:
         """The other rows showing this row's list."""
         return tuple(r for r in self.members.get(self.group_of[row], ()) if r != row)
 
     def is_suspicious(self, row: int) -> bool:
-        """A list on 3+ rows, or repeating at a distance many other lists also repeat at."""
+        """A list on `min_rows`+ rows, or repeating at a distance many other lists also repeat at."""
         group = self.members.get(self.group_of[row], ())
-        if len(group) >= 3:
+        if len(group) >= self.min_rows:
             return True
         return any(abs(other - row) in self.systematic_distances for other in self.others(row))
 
@@ -91,4 +92,4 @@ def find_recurrence(index: ListIndex, thresholds: MatchThresholds = DEFAULT_THRE
     gaps = (rows.filter(pl.len().over("group") > 1).sort("group", "row")
             .select(pl.col("row").diff().over("group").alias("gap")).drop_nulls()["gap"].value_counts())
     systematic = frozenset(gaps.filter(pl.col("count") >= thresholds.recurrence_min_lists)["gap"].to_list())
-    return Recurrence(group.tolist(), members, systematic)
+    return Recurrence(group.tolist(), members, systematic, thresholds.repeated_list_min_rows)

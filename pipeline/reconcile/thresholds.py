@@ -19,6 +19,10 @@ CONTRADICTS = 0.5
 PERSON_MATCH = 0.6
 #: Distinct lists that must repeat at one row distance before the distance counts as a pattern.
 MIN_SYSTEMATIC = 3
+#: Rows that must show one list before the repetition alone makes each of them suspect.
+REPEATED_LIST_MIN_ROWS = 3
+#: A source's name scoring at least this against a damaged (glued, truncated) table name replaces it.
+RESPELL_MIN_SCORE = 0.85
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,8 @@ class MatchThresholds:
     contradicts_below: float = CONTRADICTS
     person_min_score: float = PERSON_MATCH
     recurrence_min_lists: int = MIN_SYSTEMATIC
+    repeated_list_min_rows: int = REPEATED_LIST_MIN_ROWS
+    respell_min_score: float = RESPELL_MIN_SCORE
 
 
 #: What the stage uses when no thresholds are passed (the built-in defaults).

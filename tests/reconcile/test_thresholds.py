@@ -142,3 +142,28 @@ def test_reconcile_authors_takes_thresholds_directly():
     strict = reconcile_authors(papers_frame(lists), notes, no_program(),
                                thresholds=MatchThresholds(same_list_min_similarity=0.9))
     assert strict.papers["author_status"][3] == "suspect"
+
+
+def test_more_rows_needed_for_a_repeated_list_leave_a_list_on_three_rows_unflagged():
+    lists = people(20)
+    lists[7] = lists[15] = lists[2]  # one list on three rows, at distances no other list repeats at
+    index = ListIndex.build([names_of(row) for row in lists])
+    assert find_recurrence(index).systematic_distances == frozenset()
+    default = detect(papers_frame(lists), notes_frame({}), "")
+    relaxed = detect(papers_frame(lists), notes_frame({}), "repeated_list_min_rows = 4")
+    assert [default[row] for row in (2, 7, 15)] == ["suspect"] * 3
+    assert [relaxed[row] for row in (2, 7, 15)] == ["unverified"] * 3
+
+
+def test_a_stricter_respell_score_keeps_a_glued_name_as_the_table_has_it():
+    lists = people(8)
+    lists[3] = [("Ann Surdman", "Orgd Labs"), ("Bob FamdlyConsumer", "Orgd Labs")]  # next word glued on
+    notes = notes_frame({4: ["Ann Surdman", "Bob Famdly"]})
+    datasets = {"papers": papers_frame(lists), "paper_notes": notes, "program": no_program(),
+                "findings": empty_frame("findings")}
+    default = detect_authors(datasets, config(""))["papers"]
+    strict = detect_authors(datasets, config("respell_min_score = 0.9"))["papers"]
+    assert default["author_status"][3] == "corrected"
+    assert [a["name"] for a in default["authors"][3]] == ["Ann Surdman", "Bob Famdly"]
+    assert strict["author_status"][3] == "verified"
+    assert [a["name"] for a in strict["authors"][3]] == ["Ann Surdman", "Bob FamdlyConsumer"]
