@@ -7,8 +7,9 @@ What is digested: every Parquet file's data sha256 (`emit.file_digests`: the dat
 footer, which carries the run id), the quarantine files included; every other file's sha256 under
 `text/` and `DATA_DICTIONARY.md`; and `manifest.json` and `report/report.json` with what differs
 between two runs of the same drop by design removed (run ids, times, timings, code version, the
-staging path of the Data Docs, whole-file hashes of Parquet files whose footer holds the run id). The GX Data Docs HTML is left out (it embeds
-run times).
+staging path of the Data Docs, whole-file hashes of Parquet files whose footer holds the run id, the
+configuration file's path, the report's history of earlier runs). The GX Data Docs HTML is left out
+(it embeds run times).
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ def _json_digest(path: Path, drop_output_sha: bool = False) -> str:
     if drop_output_sha:  # a Parquet file's whole-file sha256 covers its footer, which holds the run id
         for entry in content.get("outputs", []):
             entry.pop("sha256", None)
+    # where the checkout is and how many runs the folder saw before say nothing of this run's output;
+    # the configuration's content digest stays
+    content.get("config", {}).pop("path", None)
+    content.pop("history", None)
     return hashlib.sha256(json.dumps(_strip(content), sort_keys=True).encode()).hexdigest()
 
 

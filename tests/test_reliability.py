@@ -78,9 +78,9 @@ def test_sigkill_mid_run_leaves_previous_output_intact(finished_output, prefect_
         pytest.skip(f"three runs finished within {duration * fraction:.1f} s, before the kill")
     child.send_signal(signal.SIGKILL)
     child.wait(30)
-    if child.returncode == 0:
-        pytest.skip(f"the run finished within {duration * fraction:.1f} s, before the kill")
-    assert child.returncode == -signal.SIGKILL
+    # The run may end between the timeout and the signal; then it published, and the checks below
+    # (a new, whole output) are what must hold.
+    assert child.returncode in (0, -signal.SIGKILL)
     after = snapshot(output)
     if after != before:  # killed after the swap: the new output must then be whole
         assert json.loads(after["manifest.json"])["run_id"] != json.loads(before["manifest.json"])["run_id"]
