@@ -261,7 +261,7 @@ def detect_authors(datasets: dict[str, pl.DataFrame], config: PipelineConfig | N
 
     config = config or default_config()
     result = reconcile_authors(datasets["papers"], datasets["paper_notes"], datasets["program"],
-                               min_support=config.displacement_min_support, thresholds=config.match_thresholds())
+                               min_support=config.displacement_min_support, thresholds=config.thresholds)
     findings = pl.concat([datasets["findings"], result.findings], how="vertical")
     return datasets | {"papers": result.papers, "paper_authors": result.paper_authors, "findings": findings}
 

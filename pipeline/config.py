@@ -18,15 +18,7 @@ from typing import Any
 from pipeline.encoding.config import RepairConfig
 from pipeline.errors import ConfigError
 from pipeline.reconcile.displacement import MIN_SUPPORT
-from pipeline.reconcile.thresholds import (
-    CONTRADICTS,
-    MIN_SYSTEMATIC,
-    PERSON_MATCH,
-    REPEATED_LIST_MIN_ROWS,
-    RESPELL_MIN_SCORE,
-    SAME_LIST,
-    MatchThresholds,
-)
+from pipeline.reconcile.thresholds import DEFAULT_THRESHOLDS, MatchThresholds
 
 #: The repair stage's own defaults, which a key missing from the file takes (written once, there).
 _REPAIR_DEFAULTS = RepairConfig()
@@ -53,12 +45,8 @@ class PipelineConfig:
     severities: dict[str, str] = field(default_factory=dict)
     title_min_score: float = 90.0
     displacement_min_support: int = MIN_SUPPORT
-    same_list_min_similarity: float = SAME_LIST
-    contradicts_below: float = CONTRADICTS
-    person_min_score: float = PERSON_MATCH
-    recurrence_min_lists: int = MIN_SYSTEMATIC
-    repeated_list_min_rows: int = REPEATED_LIST_MIN_ROWS
-    respell_min_score: float = RESPELL_MIN_SCORE
+    thresholds: MatchThresholds = DEFAULT_THRESHOLDS
+    """The author-matching keys of `[matching]`, as the reconcile stage takes them."""
     codepages: tuple[str, ...] = _REPAIR_DEFAULTS.codepages
     word_codepages: tuple[str, ...] = _REPAIR_DEFAULTS.word_codepages
     low_confidence_below: float = _REPAIR_DEFAULTS.low_confidence_below
@@ -91,14 +79,6 @@ class PipelineConfig:
         return RepairConfig(codepages=self.codepages, word_codepages=self.word_codepages,
                             low_confidence_below=self.low_confidence_below,
                             hangul_min_confidence=self.hangul_min_confidence)
-
-    def match_thresholds(self) -> MatchThresholds:
-        """The reconcile stage's `MatchThresholds` with this file's `[matching]` thresholds."""
-        return MatchThresholds(same_list_min_similarity=self.same_list_min_similarity,
-                               contradicts_below=self.contradicts_below, person_min_score=self.person_min_score,
-                               recurrence_min_lists=self.recurrence_min_lists,
-                               repeated_list_min_rows=self.repeated_list_min_rows,
-                               respell_min_score=self.respell_min_score)
 
 
 def _fail(path: Path, key: str | None, reason: str) -> ConfigError:
@@ -151,7 +131,10 @@ def _number(table: dict, section: str, key: str, kind: type, low: float, high: f
 
 
 def _default(name: str) -> Any:
-    """The default of a `PipelineConfig` field: a key missing from the file takes it."""
+    """The default of a `PipelineConfig` field, or of a `MatchThresholds` one: a key missing from the
+    file takes it."""
+    if name in MatchThresholds.__dataclass_fields__:
+        return getattr(DEFAULT_THRESHOLDS, name)
     return PipelineConfig.__dataclass_fields__[name].default
 
 
@@ -173,12 +156,9 @@ def _codepages(table: dict, path: Path, key: str = "codepages") -> tuple[str, ..
 
 def _matching(table: dict, path: Path) -> dict[str, Any]:
     """The `[matching]` fields of `PipelineConfig`: title link, displacement and author-list thresholds."""
-    _known_keys(table, "matching", ("title_min_score", "displacement_min_support", "same_list_min_similarity",
-                                    "contradicts_below", "person_min_score", "recurrence_min_lists",
-                                    "repeated_list_min_rows", "respell_min_score"), path)
+    _known_keys(table, "matching", ("title_min_score", "displacement_min_support",
+                                    *MatchThresholds.__dataclass_fields__), path)
     values = {
-        "title_min_score": _number(table, "matching", "title_min_score", float, 0, 100, path),
-        "displacement_min_support": _number(table, "matching", "displacement_min_support", int, 2, None, path),
         # Lists with under half their people in common are not "the same" (and `contradicts_below` must
         # fit beneath); name rules score a pair 0 or at least 0.6, so 0.5 is the loosest useful person score.
         "same_list_min_similarity": _number(table, "matching", "same_list_min_similarity", float, 0.5, 1, path),
@@ -192,7 +172,11 @@ def _matching(table: dict, path: Path) -> dict[str, Any]:
         raise _fail(path, "matching.contradicts_below",
                     f"is {values['contradicts_below']}; must be at most matching.same_list_min_similarity "
                     f"({values['same_list_min_similarity']}): a source cannot both agree with a list and contradict it")
-    return values
+    return {
+        "title_min_score": _number(table, "matching", "title_min_score", float, 0, 100, path),
+        "displacement_min_support": _number(table, "matching", "displacement_min_support", int, 2, None, path),
+        "thresholds": MatchThresholds(**values),
+    }
 
 
 def parse_config(text: str, path: Path) -> PipelineConfig:

@@ -28,7 +28,7 @@ def step(name):
 import pipeline.cli
 step("import pipeline.cli")
 import pipeline.config
-pipeline.config.default_config().match_thresholds()
+pipeline.config.default_config().thresholds
 step("pipeline.config")
 pipeline.cli.app(["--help"], standalone_mode=False)
 step("pipeline --help")

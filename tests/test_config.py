@@ -38,18 +38,18 @@ def test_repair_thresholds_and_word_code_pages_come_from_the_file(tmp_path):
 
 def test_author_matching_thresholds_come_from_the_file(tmp_path):
     path = write(tmp_path, '[tracks]\n"Full" = ["full"]\n[matching]\nsame_list_min_similarity = 0.9\n'
-                           'contradicts_below = 0.4\nperson_min_score = 0.85\nrecurrence_min_lists = 5\n')
+                           'contradicts_below = 0.4\nperson_min_score = 0.85\nrecurrence_min_lists = 5\n'
+                           'repeated_list_min_rows = 4\nrespell_min_score = 0.9\n')
     config = load_config(path)
-    assert (config.same_list_min_similarity, config.contradicts_below, config.person_min_score,
-            config.recurrence_min_lists) == (0.9, 0.4, 0.85, 5)
-    assert config.match_thresholds() == MatchThresholds(same_list_min_similarity=0.9, contradicts_below=0.4,
-                                                        person_min_score=0.85, recurrence_min_lists=5)
+    assert config.thresholds == MatchThresholds(same_list_min_similarity=0.9, contradicts_below=0.4,
+                                                person_min_score=0.85, recurrence_min_lists=5,
+                                                repeated_list_min_rows=4, respell_min_score=0.9)
 
 
 def test_missing_matching_thresholds_take_the_built_in_defaults_which_the_packaged_file_states(tmp_path):
     built_in = MatchThresholds()
-    assert load_config(write(tmp_path, '[tracks]\n"Full" = ["full"]\n')).match_thresholds() == built_in
-    assert load_config(DEFAULT_CONFIG).match_thresholds() == built_in
+    assert load_config(write(tmp_path, '[tracks]\n"Full" = ["full"]\n')).thresholds == built_in
+    assert load_config(DEFAULT_CONFIG).thresholds == built_in
     assert (built_in.same_list_min_similarity, built_in.contradicts_below, built_in.person_min_score,
             built_in.recurrence_min_lists) == (0.8, 0.5, 0.6, 3)
 

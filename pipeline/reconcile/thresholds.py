@@ -1,6 +1,6 @@
 """The detection thresholds of author reconciliation, as one value the stage passes down.
 
-A run takes them from the configuration file's `[matching]` table (`PipelineConfig.match_thresholds`);
+A run takes them from the configuration file's `[matching]` table (`PipelineConfig.thresholds`);
 the constants here are their defaults, the one place the numbers are written in Python (the
 packaged `pipeline/pipeline.toml` states the same values for users to change). Functions that
 compare names or lists take a `MatchThresholds` (default: `DEFAULT_THRESHOLDS`), so tests and tools

@@ -48,10 +48,10 @@ def detect(papers, notes, matching: str):
 
 
 def test_the_packaged_thresholds_are_the_built_in_defaults():
-    assert config("").match_thresholds() == MatchThresholds()
+    assert config("").thresholds == MatchThresholds()
     from pipeline.config import default_config
 
-    assert default_config().match_thresholds() == MatchThresholds()
+    assert default_config().thresholds == MatchThresholds()
 
 
 def test_a_stricter_same_list_similarity_stops_a_displacement_from_correcting_rows():
