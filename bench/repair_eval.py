@@ -216,7 +216,7 @@ def corpus_line(corpora: dict[str, str]) -> str:
     compare only when these digests match."""
     import hashlib
 
-    catalogues = sorted(str(path) for base in LOCALE_DIRS for path in base.glob("**/zh_CN/LC_MESSAGES/*.mo"))
+    catalogues = measured_catalogues("zh_CN")
     digests = ", ".join(f"{name}: {len(text.splitlines())} lines, sha256 "
                         f"{hashlib.sha256(text.encode()).hexdigest()[:12]}" for name, text in corpora.items())
     return f"Corpus: {len(catalogues)} zh_CN catalogues on this machine; {digests}."

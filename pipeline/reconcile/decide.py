@@ -20,7 +20,7 @@ from pipeline.reconcile.affiliation import abstract_orgs, affiliation_verdict, h
 from pipeline.reconcile.anchors import Anchor, cross_source_verdict
 from pipeline.reconcile.displacement import MIN_SUPPORT, Realignment, find_realignments
 from pipeline.reconcile.evidence import EvidenceLog
-from pipeline.reconcile.names import damaged_name, list_similarity, person_score
+from pipeline.reconcile.names import damaged_name, person_score, same_people
 from pipeline.reconcile.thresholds import RESPELL_MIN_SCORE
 from pipeline.reconcile.view import TableView
 
@@ -61,9 +61,8 @@ def confirmations(view: TableView, anchors: dict[int, Anchor]) -> dict[int, set[
     found = view.index.lookup_many({pos: anchor.names for pos, anchor in anchors.items()}, view.thresholds)
     # The blocking keys miss spellings that share no first-last token pair ("E. Epure" for "Elena
     # Epure"); the title's own row is always compared in full, so such a variant still confirms it.
-    person, same_list = view.thresholds.person_min_score, view.thresholds.same_list_min_similarity
     for pos, anchor in anchors.items():
-        if pos not in found.get(pos, {}) and list_similarity(anchor.names, view.names(pos), person) >= same_list:
+        if pos not in found.get(pos, {}) and same_people(anchor.names, view.names(pos), view.thresholds):
             found.setdefault(pos, {})[pos] = 1.0
     return {pos: set(rows) for pos, rows in found.items()}
 
@@ -80,13 +79,12 @@ def choose_sources(view: TableView, realignments: Sequence[Realignment]) -> tupl
     chosen: dict[int, tuple[int, Realignment]] = {}
     conflicted: set[int] = set()
     group_of = view.recurrence.group_of
-    person, same_list = view.thresholds.person_min_score, view.thresholds.same_list_min_similarity
     for title, options in offers.items():
         if len(options) > 1:
             options.sort(key=lambda o: (-len(o[1].supporters), abs(o[1].delta)))
         best_source = options[0][0]
         group = group_of[best_source]
-        if all(group_of[s] == group or list_similarity(view.names(s), view.names(best_source), person) >= same_list
+        if all(group_of[s] == group or same_people(view.names(s), view.names(best_source), view.thresholds)
                for s, _ in options):
             chosen[title] = options[0]
         else:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from pipeline.reconcile.thresholds import PERSON_MATCH
+from pipeline.reconcile.thresholds import DEFAULT_THRESHOLDS, PERSON_MATCH, MatchThresholds
 
 #: Name particles that legitimately start a camel-cased token ("LeCun", "McDonald", "DeAndre").
 PARTICLES = frozenset({"mc", "mac", "de", "di", "da", "du", "le", "la", "van", "von", "o", "al", "el"})
@@ -123,6 +123,16 @@ def list_similarity(a: Sequence[str], b: Sequence[str], person_min_score: float 
             matched += 1
             unmatched.pop(best)
     return matched / max(len(a), len(b))
+
+
+def same_people(a: Sequence[str], b: Sequence[str], thresholds: MatchThresholds = DEFAULT_THRESHOLDS) -> bool:
+    """The two author lists name the same people: similar at least `thresholds.same_list_min_similarity`,
+    names matched at `thresholds.person_min_score` (the one test every signal applies to two lists).
+
+    >>> same_people(["Ann Lee", "Bo Xu"], ["Bo Xu", "Ann  Lee"]), same_people(["Ann Lee"], ["Bo Xu"])
+    (True, False)
+    """
+    return list_similarity(a, b, thresholds.person_min_score) >= thresholds.same_list_min_similarity
 
 
 def damaged_name(name: str) -> str | None:
